@@ -1,0 +1,1 @@
+"""What checks need beyond raw syntax: names, values, string building, taint."""

@@ -1,0 +1,618 @@
+"""What a Python rule may ask about the file it is looking at.
+
+Rules never see raw aliases: `qualname` turns `sp.run`, `run` (from
+``from subprocess import run``) and ``__import__("subprocess").run`` into
+``subprocess.run``.  Values are followed through assignments in the same scope
+(straight-line approximation: every assignment before the use counts).
+Nothing here recurses over the syntax tree; walks use explicit stacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...model import Confidence, Finding, Fix, Related, RuleInfo, Severity
+from ..source import SourceFile
+
+SCOPE_TYPES = frozenset({"function_definition", "lambda", "class_definition", "module"})
+FUNCTION_TYPES = frozenset({"function_definition", "lambda"})
+MAX_HOPS = 12  # how many assignments a value is followed through
+MAX_DEPTH = 200  # how deeply nested an expression is evaluated
+
+
+class Unknown:
+    """Sentinel: the value cannot be computed statically."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(slots=True)
+class Binding:
+    """A place where a name gets a value: `value` is None when not an expression."""
+
+    name: str
+    node: object  # the binding statement / clause
+    value: object | None
+    kind: str  # assign, augment, for, with, walrus, param
+
+
+@dataclass(slots=True)
+class StringInfo:
+    """How an expression that yields a string was put together."""
+
+    kinds: set[str] = field(default_factory=set)  # literal fstring concat percent format join
+    literal_text: str = ""
+    dynamic_parts: list = field(default_factory=list)
+
+    @property
+    def is_string(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def dynamic(self) -> bool:
+        return bool(self.dynamic_parts)
+
+    @property
+    def built(self) -> bool:
+        """True when the string was assembled from parts at run time."""
+        return bool(self.kinds - {"literal"}) and self.dynamic
+
+    def describe(self) -> str:
+        order = ("fstring", "concat", "percent", "format", "join")
+        names = {
+            "fstring": "an f-string",
+            "concat": "`+` concatenation",
+            "percent": "`%` formatting",
+            "format": "`.format()`",
+            "join": "`.join()`",
+        }
+        found = [names[k] for k in order if k in self.kinds]
+        return " and ".join(found) if found else "a non-literal value"
+
+
+class Call:
+    """A call expression with its callee resolved and its arguments sorted out."""
+
+    __slots__ = ("node", "func", "qualname", "method", "positional", "keywords",
+                 "star_args", "star_kwargs")
+
+    def __init__(self, node, func, qualname: str | None, method: str | None):
+        self.node = node
+        self.func = func
+        self.qualname = qualname
+        self.method = method
+        self.positional: list = []
+        self.keywords: dict[str, object] = {}
+        self.star_args = False
+        self.star_kwargs = False
+        args = node.child_by_field_name("arguments")
+        if args is None:
+            return
+        if args.type == "generator_expression":
+            self.positional.append(args)
+            return
+        for child in args.named_children:
+            kind = child.type
+            if kind == "keyword_argument":
+                name = child.child_by_field_name("name")
+                value = child.child_by_field_name("value")
+                if name is not None and value is not None:
+                    self.keywords[name.text.decode("utf-8", "replace")] = value
+            elif kind == "list_splat":
+                self.star_args = True
+            elif kind == "dictionary_splat":
+                self.star_kwargs = True
+            elif kind != "comment":
+                self.positional.append(child)
+
+    @property
+    def name(self) -> str:
+        return self.qualname or self.method or ""
+
+    def arg(self, position: int | None = None, keyword: str | None = None):
+        """The argument passed at `position` or as `keyword`, whichever is present."""
+        if keyword is not None and keyword in self.keywords:
+            return self.keywords[keyword]
+        if position is not None and position < len(self.positional):
+            return self.positional[position]
+        return None
+
+    def keyword_node(self, name: str):
+        """The whole `name=value` node (for fixes that remove or rewrite it)."""
+        value = self.keywords.get(name)
+        return value.parent if value is not None else None
+
+
+class PyContext:
+    """Per-file facts for Python rules, filled while the captures are read."""
+
+    def __init__(self, source: SourceFile, tree):
+        self.source = source
+        self.tree = tree
+        self.imports: dict[str, str] = {}
+        self.star_imports: list[str] = []
+        self.bindings: dict[str, list[Binding]] = {}
+        self.findings: list[Finding] = []
+        self._scopes: dict[int, object] = {}
+        self._calls: dict[int, Call] = {}
+        self._taint = None
+
+    # -- text and names -------------------------------------------------
+    def text(self, node) -> str:
+        return self.source.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def dotted(self, node) -> list[str] | None:
+        """`a.b.c` as ['a', 'b', 'c']; None when the chain holds calls or subscripts."""
+        parts: list[str] = []
+        while node is not None:
+            kind = node.type
+            if kind == "identifier":
+                parts.append(self.text(node))
+                parts.reverse()
+                return parts
+            if kind == "attribute":
+                attr = node.child_by_field_name("attribute")
+                if attr is None:
+                    return None
+                parts.append(self.text(attr))
+                node = node.child_by_field_name("object")
+            elif kind == "call":
+                head = self._dynamic_import(node)
+                if head is None:
+                    return None
+                parts.append(head)
+                parts.reverse()
+                return parts
+            elif kind == "parenthesized_expression":
+                node = node.named_children[0] if node.named_child_count else None
+            else:
+                return None
+        return None
+
+    def _dynamic_import(self, call) -> str | None:
+        """`__import__("os")` / `importlib.import_module("os")` as a module name."""
+        func = call.child_by_field_name("function")
+        if func is None or self.resolve(self.text(func)) not in (
+            "__import__", "importlib.import_module",
+        ):
+            return None
+        args = call.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_child_count else None
+        value = self.literal(first) if first is not None else UNKNOWN
+        return value if isinstance(value, str) else None
+
+    def resolve(self, dotted_text: str) -> str:
+        """Replace the head of a dotted name by what it was imported as."""
+        head, dot, rest = dotted_text.partition(".")
+        target = self.imports.get(head)
+        if target is None:
+            return dotted_text
+        return f"{target}.{rest}" if dot else target
+
+    def qualname(self, node) -> str | None:
+        parts = self.dotted(node)
+        if parts is None:
+            return None
+        head = parts[0]
+        if head in self.imports:
+            parts[0] = self.imports[head]
+        elif len(parts) == 1 or head not in self.bindings:
+            pass
+        else:
+            alias = self._alias_of(head, node)
+            if alias:
+                parts[0] = alias
+        return ".".join(parts)
+
+    def _alias_of(self, name: str, use) -> str | None:
+        """`run = subprocess.run` makes `run` mean `subprocess.run`."""
+        for binding in reversed(self.reaching(name, use)):
+            if binding.kind == "assign" and binding.value is not None and binding.value.type in (
+                "attribute", "identifier",
+            ):
+                parts = self.dotted(binding.value)
+                if parts and parts[0] in self.imports:
+                    return ".".join([self.imports[parts[0]], *parts[1:]])
+            return None
+        return None
+
+    def call(self, node) -> Call:
+        cached = self._calls.get(node.id)
+        if cached is not None:
+            return cached
+        func = node.child_by_field_name("function")
+        method = None
+        if func is not None and func.type == "attribute":
+            attr = func.child_by_field_name("attribute")
+            method = self.text(attr) if attr is not None else None
+        call = Call(node, func, self.qualname(func) if func is not None else None, method)
+        self._calls[node.id] = call
+        return call
+
+    # -- collection (called by the dispatcher) ---------------------------
+    def add_import(self, node) -> None:
+        if node.type == "import_statement":
+            for child in node.named_children:
+                if child.type == "dotted_name":
+                    name = self.text(child)
+                    self.imports.setdefault(name.split(".")[0], name.split(".")[0])
+                elif child.type == "aliased_import":
+                    target = child.child_by_field_name("name")
+                    alias = child.child_by_field_name("alias")
+                    if target is not None and alias is not None:
+                        self.imports[self.text(alias)] = self.text(target)
+            return
+        module_node = node.child_by_field_name("module_name")
+        if module_node is None:
+            return
+        module = self.text(module_node)
+        for child in node.named_children:
+            if child.id == module_node.id:
+                continue
+            if child.type == "wildcard_import":
+                self.star_imports.append(module)
+            elif child.type == "dotted_name":
+                name = self.text(child)
+                self.imports[name] = f"{module}.{name}"
+            elif child.type == "aliased_import":
+                target = child.child_by_field_name("name")
+                alias = child.child_by_field_name("alias")
+                if target is not None and alias is not None:
+                    self.imports[self.text(alias)] = f"{module}.{self.text(target)}"
+
+    def add_binding(self, node) -> None:
+        kind = node.type
+        if kind in ("assignment", "augmented_assignment"):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            label = "augment" if kind == "augmented_assignment" else "assign"
+            if left is None:
+                return
+            if left.type == "identifier":
+                self.bind(self.text(left), node, right, label)
+            elif left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+                targets = left.named_children
+                values = right.named_children if right is not None and right.type in (
+                    "expression_list", "tuple", "list") else None
+                for index, target in enumerate(targets):
+                    if target.type == "identifier":
+                        value = values[index] if values and len(values) == len(targets) else right
+                        self.bind(self.text(target), node, value,
+                                   label if values else "unpack")
+        elif kind == "for_statement":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            for target in self._targets(left):
+                self.bind(target, node, right, "for")
+        elif kind == "as_pattern":
+            alias = node.child_by_field_name("alias")
+            value = node.named_children[0] if node.named_child_count else None
+            for target in self._targets(alias):
+                self.bind(target, node, value, "with")
+        elif kind == "named_expression":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self.bind(self.text(name), node, node.child_by_field_name("value"), "walrus")
+
+    def _targets(self, node) -> list[str]:
+        if node is None:
+            return []
+        stack, names = [node], []
+        while stack:
+            current = stack.pop()
+            if current.type == "identifier":
+                names.append(self.text(current))
+            elif current.type in ("pattern_list", "tuple_pattern", "list_pattern",
+                                  "as_pattern_target", "parenthesized_expression", "tuple"):
+                stack.extend(current.named_children)
+        return names
+
+    def bind(self, name: str, node, value, kind: str) -> None:
+        self.bindings.setdefault(name, []).append(Binding(name, node, value, kind))
+
+    # -- scopes -----------------------------------------------------------
+    def scope_of(self, node):
+        """The function, lambda, class or module that `node` belongs to."""
+        cached = self._scopes.get(node.id)
+        if cached is not None:
+            return cached
+        current = node.parent
+        while current is not None and current.type not in SCOPE_TYPES:
+            current = current.parent
+        scope = current if current is not None else self.tree.root_node
+        self._scopes[node.id] = scope
+        return scope
+
+    def function_of(self, node):
+        """The nearest enclosing function or lambda, skipping class bodies; None at module level."""
+        scope = self.scope_of(node)
+        while scope.type == "class_definition":
+            scope = self.scope_of(scope)
+        return scope if scope.type in FUNCTION_TYPES else None
+
+    def parameters(self, function) -> dict[str, object]:
+        """Parameter name -> parameter node for a function or lambda."""
+        params = function.child_by_field_name("parameters")
+        found: dict[str, object] = {}
+        if params is None:
+            return found
+        for child in params.named_children:
+            name_node = child if child.type == "identifier" else child.child_by_field_name("name")
+            if name_node is None and child.named_child_count:
+                name_node = child.named_children[0]
+            if name_node is not None and name_node.type == "identifier":
+                found[self.text(name_node)] = child
+        return found
+
+    def reaching(self, name: str, use) -> list[Binding]:
+        """Bindings of `name` in the scope of `use` that come before it.
+
+        At module level or when the function has none, module-level
+        bindings anywhere in the file count (constants defined below a
+        function are still defined when it runs)."""
+        candidates = self.bindings.get(name)
+        if not candidates:
+            return []
+        scope = self.scope_of(use)
+        while scope.type == "class_definition":
+            scope = self.scope_of(scope)
+        before = use.start_byte
+        local = [b for b in candidates
+                 if b.node.start_byte < before and self._binding_scope(b) == scope.id]
+        if local or scope.type != "module" and name in self.parameters(scope):
+            return local
+        root = self.tree.root_node.id
+        return [b for b in candidates if self._binding_scope(b) == root]
+
+    def _binding_scope(self, binding: Binding) -> int:
+        scope = self.scope_of(binding.node)
+        while scope.type == "class_definition":
+            scope = self.scope_of(scope)
+        return scope.id
+
+    def is_parameter(self, name: str, use) -> bool:
+        function = self.function_of(use)
+        return function is not None and name in self.parameters(function)
+
+    # -- values -------------------------------------------------------------
+    def literal(self, node, _hops: int = 0, _depth: int = 0):
+        """The constant value of an expression, or UNKNOWN (also past MAX_DEPTH nesting)."""
+        if node is None or _hops > MAX_HOPS or _depth > MAX_DEPTH:
+            return UNKNOWN
+        _depth += 1
+        kind = node.type
+        if kind == "string":
+            return self._string_literal(node, _depth)
+        if kind == "concatenated_string":
+            parts = [self._string_literal(child, _depth) for child in node.named_children]
+            if any(part is UNKNOWN for part in parts):
+                return UNKNOWN
+            return "".join(str(part) for part in parts)
+        if kind == "integer":
+            try:
+                return int(self.text(node).replace("_", "").rstrip("lLjJ"), 0)
+            except ValueError:
+                return UNKNOWN
+        if kind == "float":
+            try:
+                return float(self.text(node).replace("_", ""))
+            except ValueError:
+                return UNKNOWN
+        if kind == "true":
+            return True
+        if kind == "false":
+            return False
+        if kind == "none":
+            return None
+        if kind == "parenthesized_expression" and node.named_child_count == 1:
+            return self.literal(node.named_children[0], _hops, _depth)
+        if kind == "unary_operator":
+            value = self.literal(node.child_by_field_name("argument"), _hops, _depth)
+            op = node.child_by_field_name("operator")
+            if isinstance(value, (int, float)) and op is not None and self.text(op) == "-":
+                return -value
+            return value if op is not None and self.text(op) == "+" else UNKNOWN
+        if kind in ("tuple", "list", "expression_list"):
+            items = [self.literal(child, _hops, _depth) for child in node.named_children]
+            if any(item is UNKNOWN for item in items):
+                return UNKNOWN
+            return tuple(items) if kind != "list" else items
+        if kind == "binary_operator":
+            op = node.child_by_field_name("operator")
+            left = self.literal(node.child_by_field_name("left"), _hops, _depth)
+            right = self.literal(node.child_by_field_name("right"), _hops, _depth)
+            if left is UNKNOWN or right is UNKNOWN or op is None:
+                return UNKNOWN
+            symbol = self.text(op)
+            try:
+                if symbol == "+":
+                    return left + right
+                if symbol == "|" and isinstance(left, int) and isinstance(right, int):
+                    return left | right
+                if symbol == "*" and isinstance(left, int) and isinstance(right, int):
+                    return left * right
+            except TypeError:
+                return UNKNOWN
+            return UNKNOWN
+        if kind == "identifier":
+            bindings = self.reaching(self.text(node), node)
+            if not bindings or any(b.kind != "assign" for b in bindings):
+                return UNKNOWN
+            return self.literal(bindings[-1].value, _hops + 1, _depth)
+        return UNKNOWN
+
+    def _string_literal(self, node, depth: int = 0):
+        if node.type == "concatenated_string":
+            return self.literal(node, 0, depth)
+        pieces = []
+        for child in node.named_children:
+            kind = child.type
+            if kind == "string_content":
+                pieces.append(self.text(child))
+            elif kind == "escape_sequence":
+                pieces.append(_unescape(self.text(child)))
+            elif kind == "interpolation":
+                return UNKNOWN
+        return "".join(pieces)
+
+    def is_literal(self, node) -> bool:
+        return self.literal(node) is not UNKNOWN
+
+    def string_info(self, node) -> StringInfo:
+        """How a string was built, following names through assignments."""
+        info = StringInfo()
+        literal_pieces: list[str] = []
+        stack = [(node, 0)]
+        seen: set[int] = set()
+        while stack:
+            current, hops = stack.pop()
+            if current is None or current.id in seen:
+                continue
+            seen.add(current.id)
+            kind = current.type
+            if kind == "string":
+                has_interp = False
+                for child in current.named_children:
+                    if child.type in ("string_content", "escape_sequence"):
+                        literal_pieces.append(self.text(child))
+                    elif child.type == "interpolation":
+                        has_interp = True
+                        expr = child.child_by_field_name("expression")
+                        if expr is not None and not self.is_literal(expr):
+                            info.dynamic_parts.append(expr)
+                info.kinds.add("fstring" if has_interp else "literal")
+            elif kind == "concatenated_string":
+                stack.extend((child, hops) for child in reversed(current.named_children))
+            elif kind == "parenthesized_expression":
+                stack.extend((child, hops) for child in current.named_children)
+            elif kind == "binary_operator":
+                op = current.child_by_field_name("operator")
+                symbol = self.text(op) if op is not None else ""
+                left = current.child_by_field_name("left")
+                right = current.child_by_field_name("right")
+                if symbol == "+":
+                    info.kinds.add("concat")
+                    stack.append((right, hops))
+                    stack.append((left, hops))
+                elif symbol == "%" and self._stringish(left, hops):
+                    info.kinds.add("percent")
+                    stack.append((left, hops))
+                    if not self.is_literal(right):
+                        info.dynamic_parts.append(right)
+                else:
+                    self._opaque(current, info, literal_pieces)
+            elif kind == "call":
+                self._string_call(current, hops, info, literal_pieces, stack)
+            elif kind == "identifier" and hops < MAX_HOPS:
+                bindings = self.reaching(self.text(current), current)
+                usable = [b for b in bindings if b.kind in ("assign", "augment", "walrus")]
+                if not usable:
+                    self._opaque(current, info, literal_pieces)
+                    continue
+                if any(b.kind == "augment" for b in usable):
+                    info.kinds.add("concat")
+                for binding in reversed(usable):
+                    stack.append((binding.value, hops + 1))
+            else:
+                self._opaque(current, info, literal_pieces)
+        info.literal_text = "".join(literal_pieces)
+        return info
+
+    def _stringish(self, node, hops: int) -> bool:
+        if node is None:
+            return False
+        if node.type in ("string", "concatenated_string"):
+            return True
+        if node.type == "identifier" and hops < MAX_HOPS:
+            return any(b.value is not None and b.value.type in ("string", "concatenated_string")
+                       for b in self.reaching(self.text(node), node))
+        return False
+
+    def _string_call(self, call, hops, info, literal_pieces, stack) -> None:
+        func = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        arg_nodes = args.named_children if args is not None else []
+        if func is not None and func.type == "attribute":
+            obj = func.child_by_field_name("object")
+            attr = self.text(func.child_by_field_name("attribute"))
+            if attr == "format" and obj is not None:
+                info.kinds.add("format")
+                stack.append((obj, hops))
+                for arg in arg_nodes:
+                    value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
+                    if value is not None and not self.is_literal(value):
+                        info.dynamic_parts.append(value)
+                return
+            if attr == "join" and obj is not None and obj.type == "string":
+                info.kinds.add("join")
+                for arg in arg_nodes:
+                    if not self.is_literal(arg):
+                        info.dynamic_parts.append(arg)
+                return
+            if attr in _STRING_METHODS and obj is not None:
+                stack.append((obj, hops))
+                return
+        if func is not None and func.type == "identifier" and self.text(func) == "str" and arg_nodes:
+            stack.append((arg_nodes[0], hops))
+            return
+        self._opaque(call, info, literal_pieces)
+
+    def _opaque(self, node, info: StringInfo, literal_pieces: list[str]) -> None:
+        value = self.literal(node)
+        if value is UNKNOWN:
+            info.dynamic_parts.append(node)
+        else:
+            literal_pieces.append(str(value))
+
+    # -- taint ------------------------------------------------------------
+    def taint(self, node):
+        """Where untrusted data in `node` came from (a `Taint`), or None."""
+        if self._taint is None:
+            from .taint import TaintTracker
+
+            self._taint = TaintTracker(self)
+        return self._taint.of(node)
+
+    # -- reporting ----------------------------------------------------------
+    def report(
+        self,
+        rule: RuleInfo,
+        node,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+        secret: str | None = None,
+    ) -> None:
+        self.findings.append(self.source.finding(
+            rule, self.source.node_location(node), message, severity=severity,
+            confidence=confidence, related=related, fix=fix, secret=secret,
+        ))
+
+    def location(self, node):
+        return self.source.node_location(node)
+
+
+_STRING_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "lower", "upper", "replace", "encode", "decode",
+    "title", "capitalize", "casefold", "removeprefix", "removesuffix", "zfill",
+})
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", "'": "'", '"': '"'}
+
+
+def _unescape(text: str) -> str:
+    if len(text) == 2 and text[1] in _ESCAPES:
+        return _ESCAPES[text[1]]
+    try:
+        return text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    except UnicodeDecodeError:
+        return text

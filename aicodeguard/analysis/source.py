@@ -1,0 +1,110 @@
+"""One decoded file: its bytes as tree-sitter sees them, and position conversion.
+
+tree-sitter reports byte columns; everything user-facing counts code points.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from ..model import Confidence, Finding, Fix, Location, Related, RuleInfo, Severity
+
+SNIPPET_LIMIT = 300
+_NEWLINE = re.compile(b"\n")
+
+
+def redact(secret: str) -> str:
+    """The only form in which a secret value may appear in any output."""
+    return f"{secret[:4]}…({len(secret)} chars)"
+
+
+class SourceFile:
+    """UTF-8 source of one file with lazy line tables."""
+
+    __slots__ = ("path", "data", "is_ascii", "_line_starts")
+
+    def __init__(self, path: str, data: bytes):
+        self.path = path
+        self.data = data
+        self.is_ascii = data.isascii()
+        self._line_starts: list[int] | None = None
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.data)]
+        return self._line_starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_bytes(self, row: int) -> bytes:
+        """The bytes of 0-based line `row`, without its newline."""
+        starts = self.line_starts
+        if row >= len(starts):
+            return b""
+        end = starts[row + 1] - 1 if row + 1 < len(starts) else len(self.data)
+        return self.data[starts[row]:end].rstrip(b"\r")
+
+    def line_text(self, row: int) -> str:
+        return self.line_bytes(row).decode("utf-8", "replace")
+
+    def row_of(self, byte_offset: int) -> int:
+        return bisect_right(self.line_starts, byte_offset) - 1
+
+    def column(self, row: int, byte_column: int) -> int:
+        """1-based code-point column for a byte column on 0-based `row`."""
+        if self.is_ascii:
+            return byte_column + 1
+        return len(self.line_bytes(row)[:byte_column].decode("utf-8", "replace")) + 1
+
+    def location(self, start: tuple[int, int], end: tuple[int, int]) -> Location:
+        """Location from tree-sitter (row, byte column) points."""
+        return Location(
+            self.path,
+            start[0] + 1,
+            self.column(start[0], start[1]),
+            end[0] + 1,
+            self.column(end[0], end[1]),
+        )
+
+    def node_location(self, node) -> Location:
+        return self.location(node.start_point, node.end_point)
+
+    def offset_location(self, start: int, end: int) -> Location:
+        """Location from byte offsets into `data`."""
+        srow, erow = self.row_of(start), self.row_of(end)
+        starts = self.line_starts
+        return self.location((srow, start - starts[srow]), (erow, end - starts[erow]))
+
+    def snippet(self, row: int, secret: str | None = None) -> str:
+        text = self.line_text(row).rstrip()
+        if secret:
+            text = text.replace(secret, redact(secret))
+        return text[:SNIPPET_LIMIT]
+
+    def finding(
+        self,
+        rule: RuleInfo,
+        location: Location,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+        secret: str | None = None,
+    ) -> Finding:
+        """Build a finding; `secret` is masked wherever the line is echoed."""
+        return Finding(
+            rule_id=rule.id,
+            severity=severity or rule.severity,
+            confidence=confidence or rule.confidence,
+            message=message,
+            location=location,
+            snippet=self.snippet(location.line - 1, secret),
+            related=related,
+            fix=fix,
+        )

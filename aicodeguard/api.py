@@ -1,0 +1,46 @@
+"""The library entry point the faces share: paths in, a policy-filtered `Outcome` out."""
+
+from __future__ import annotations
+
+from .config import Config
+from .discovery import Discovery
+from .engine import ScanSettings, Scanner, analyze_source, languages_with_rules
+from .languages import language_for_name
+from .model import FileResult, Note, NoteLevel
+from .policy import Outcome, apply_policy
+from .rules import ALL_RULES
+
+
+def rules_run(languages) -> frozenset[str]:
+    """Ids of the rules that had a chance to fire on files of these languages."""
+    languages = set(languages)
+    return frozenset(rule.id for rule in ALL_RULES if languages.intersection(rule.languages))
+
+
+def scan_paths(paths, config: Config, *, force_exclude: bool = False, progress=None) -> Outcome:
+    discovery = Discovery(config.exclude, respect_gitignore=config.respect_gitignore,
+                          force_exclude=force_exclude, languages=languages_with_rules())
+    targets = discovery.run(paths)
+    scanner = Scanner(ScanSettings(jobs=config.jobs, use_cache=config.cache,
+                                   max_file_size=config.max_file_size), progress)
+    results = scanner.scan(targets)
+    return _finish(results, config, discovery.notes + scanner.notes)
+
+
+def scan_bytes(path: str, data: bytes, config: Config) -> Outcome:
+    """Scan one file's content that is not (or not yet) on disk, e.g. standard input."""
+    language = language_for_name(path)
+    if language is None or language not in languages_with_rules():
+        note = Note(path, "not a language aicodeguard analyses; nothing checked", NoteLevel.ERROR)
+        return apply_policy([], config, frozenset(), [note])
+    if len(data) > config.max_file_size:
+        note = Note(path, f"larger than the {config.max_file_size // 1024} KiB limit "
+                    "(max-file-size); skipped", NoteLevel.WARNING)
+        return apply_policy([FileResult(path, language=language, notes=[note])], config,
+                            frozenset(), [])
+    return _finish([analyze_source(path, data, language)], config, [])
+
+
+def _finish(results: list[FileResult], config: Config, notes: list[Note]) -> Outcome:
+    ran = rules_run(result.language for result in results if result.language)
+    return apply_policy(results, config, ran, notes)

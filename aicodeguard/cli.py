@@ -1,0 +1,231 @@
+"""Command line: argument parsing and exit codes only; the work happens in the library.
+
+Exit status: 0 clean, 1 findings at or above fail-on, 2 usage, configuration
+or analysis error (a file that could not be checked counts as an error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _id_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().upper() for part in text.split(",") if part.strip())
+
+
+def _add_policy_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE",
+                        help="configuration file (default: nearest .aicodeguard.toml or "
+                             "pyproject.toml with [tool.aicodeguard])")
+    parser.add_argument("--select", type=_id_list, metavar="IDS",
+                        help="comma-separated rule ids or prefixes to check (e.g. AIG1,AIG401)")
+    parser.add_argument("--ignore", type=_id_list, metavar="IDS",
+                        help="comma-separated rule ids or prefixes not to check")
+    parser.add_argument("--fail-on", choices=("low", "medium", "high", "critical"),
+                        help="lowest severity that makes the exit status 1 (default: medium)")
+    parser.add_argument("--offline", action="store_true", default=None,
+                        help="no network: supply-chain checks use the embedded snapshot and cache")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="worker processes for large scans (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the "
+                        "result cache")
+    parser.add_argument("--debug", action="store_true", help="log details and tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aicodeguard",
+        description="Security linter for AI-written code.",
+    )
+    parser.add_argument("--version", action="version", version=_version_text())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan files and folders",
+                               description="Scan files and folders for insecure patterns.")
+    scan.add_argument("paths", nargs="*", metavar="PATH",
+                      help="files or folders (default: .); `-` reads standard input")
+    scan.add_argument("--format", "-f", default="text",
+                      choices=("text", "concise", "json", "sarif"), help="output format")
+    scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    scan.add_argument("--stdin-filename", metavar="NAME",
+                      help="file name to report (and pick the language by) for `-`")
+    scan.add_argument("--force-exclude", action="store_true",
+                      help="apply exclude patterns to files named on the command line too")
+    scan.add_argument("--exit-zero", action="store_true",
+                      help="exit 0 even when there are findings (errors still exit 2)")
+    _add_policy_options(scan)
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", default="text", choices=("text", "json", "markdown"))
+
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule_id", metavar="ID")
+    return parser
+
+
+def _version_text() -> str:
+    return f"aicodeguard {__version__}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    if getattr(args, "debug", False):
+        logging.basicConfig(level=logging.DEBUG, format="aicodeguard: %(message)s")
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "rules":
+            return _rules(args)
+        return _explain(args)
+    except Exception as error:  # the one place internal errors become exit 2
+        if getattr(args, "debug", False):
+            raise
+        from .config import ConfigError
+
+        prefix = "" if isinstance(error, ConfigError) else "internal error: "
+        print(f"aicodeguard: error: {prefix}{error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def load_config(args, start: str):
+    from .config import discover, load_file
+    from .model import Severity
+
+    config = load_file(args.config) if args.config else discover(start)
+    if config is None:  # --config pointed at a pyproject.toml without the section
+        from .config import Config
+
+        config = Config()
+    return config.with_overrides(
+        select=args.select,
+        ignore=args.ignore,
+        fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
+        offline=True if args.offline or os.environ.get("AICODEGUARD_OFFLINE") == "1" else None,
+        jobs=args.jobs,
+        cache=False if args.no_cache else None,
+    )
+
+
+def _scan(args) -> int:
+    from . import api
+    from .report import render
+
+    paths = args.paths or ["."]
+    config = load_config(args, paths[0] if paths[0] != "-" else os.getcwd())
+    if paths == ["-"]:
+        if not args.stdin_filename:
+            print("aicodeguard: error: reading standard input needs --stdin-filename",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        outcome = api.scan_bytes(args.stdin_filename, sys.stdin.buffer.read(), config)
+    else:
+        if "-" in paths:
+            print("aicodeguard: error: `-` cannot be combined with other paths", file=sys.stderr)
+            return EXIT_ERROR
+        outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude,
+                                 progress=_progress_bar(args))
+    to_file = args.output is not None
+    text = render(outcome, config, args.format,
+                  color=not to_file and args.format == "text" and _color(sys.stdout))
+    if to_file:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    if outcome.has_errors:
+        return EXIT_ERROR
+    if outcome.failing(config) and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _progress_bar(args):
+    """A one-line progress bar on stderr, only for people watching a terminal."""
+    if args.format not in ("text", "concise") or os.environ.get("PRE_COMMIT") \
+            or not sys.stderr.isatty():
+        return None
+    state = {"shown": False}
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if done % 25 and done != total:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        state["shown"] = True
+        if done == total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def _rules(args) -> int:
+    from .rules import ALL_RULES, doc_url
+
+    if args.format == "json":
+        import json
+
+        print(json.dumps([{
+            "id": r.id, "name": r.name, "summary": r.summary, "severity": r.severity.label,
+            "confidence": r.confidence.label, "cwe": [f"CWE-{n}" for n in r.cwe],
+            "languages": list(r.languages), "fixable": r.fixable, "help_url": doc_url(r.id),
+        } for r in ALL_RULES], indent=2))
+        return EXIT_CLEAN
+    if args.format == "markdown":
+        print(rules_markdown())
+        return EXIT_CLEAN
+    for rule in ALL_RULES:
+        cwe = ",".join(f"CWE-{n}" for n in rule.cwe)
+        print(f"{rule.id}  {rule.severity.label:<8} {cwe:<16} {rule.name:<40} {rule.summary}")
+    return EXIT_CLEAN
+
+
+def rules_markdown() -> str:
+    """The README's rule table (kept in sync by a test)."""
+    from .rules import ALL_RULES
+
+    rows = ["| ID | Name | Severity | CWE | Languages | Fix | Summary |",
+            "|---|---|---|---|---|---|---|"]
+    for rule in ALL_RULES:
+        cwe = ", ".join(f"CWE-{n}" for n in rule.cwe)
+        link = f"[{rule.id}](aicodeguard/rules/docs/{rule.id}.md)"
+        rows.append(f"| {link} | `{rule.name}` | {rule.severity.label} | {cwe} | "
+                    f"{', '.join(rule.languages)} | {'yes' if rule.fixable else ''} | "
+                    f"{rule.summary} |")
+    return "\n".join(rows)
+
+
+def _explain(args) -> int:
+    from .rules import BY_ID, doc_url, rule_doc
+
+    rule = BY_ID.get(args.rule_id.upper())
+    if rule is None:
+        print(f"aicodeguard: error: unknown rule id {args.rule_id!r} "
+              "(see `aicodeguard rules`)", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule_doc(rule.id).rstrip())
+    print(f"\nSeverity: {rule.severity.label} · Confidence: {rule.confidence.label} · "
+          f"{', '.join(f'CWE-{n}' for n in rule.cwe)} · {doc_url(rule.id)}")
+    return EXIT_CLEAN

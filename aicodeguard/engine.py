@@ -1,0 +1,190 @@
+"""Turn files into raw findings: read, decode, parse once, run the language's checks.
+
+Unchanged files come from the content-hash cache; the rest are analysed
+in-process for small runs and in a process pool for large ones.  Nothing here
+imports or executes the code being scanned.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from .analysis.source import SourceFile
+from .discovery import Target
+from .languages import GRAMMARS, parser
+from .model import FileResult, Finding, Note, NoteLevel
+from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes, to_utf8
+from .suppressions import find_suppressions
+
+log = logging.getLogger("aicodeguard")
+
+# Language (or file kind) -> module with `analyze(source, tree, result)`, which appends
+# findings, notes and package references to `result`.  `tree` is None for kinds without
+# a tree-sitter grammar (manifests, instruction files); modules with a query also have
+# `query()` so a process pool can compile it before forking.
+ANALYZERS = {
+    "python": "aicodeguard.rules.python.analyzer",
+}
+
+# Modules with `analyze_text(source, language, result)`, run on every file after its
+# language analyzer (secrets, hidden Unicode: checks that do not need syntax).
+TEXT_PASSES: tuple[str, ...] = ()
+
+# Below this much work a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 16
+PARALLEL_MIN_BYTES = 256 * 1024
+
+
+def analyzer(language: str):
+    return importlib.import_module(ANALYZERS[language])
+
+
+def languages_with_rules() -> frozenset[str]:
+    return frozenset(ANALYZERS)
+
+
+def analyze_source(path: str, data: bytes, language: str) -> FileResult:
+    """Analyse one file's raw bytes (from disk, stdin or an editor buffer)."""
+    result = FileResult(path, language=language)
+    try:
+        utf8 = to_utf8(data, language)
+    except Unreadable as error:
+        level = NoteLevel.WARNING if "NUL" in str(error) else NoteLevel.ERROR
+        result.notes.append(Note(path, str(error), level))
+        return result
+    source = SourceFile(path, utf8)
+    tree = None
+    if language in GRAMMARS:
+        tree = parser(language).parse(utf8)
+        if tree.root_node.has_error:
+            result.notes.append(Note(path, f"syntax error near line {_first_error_line(tree)}; "
+                                     "analysed what could be parsed", NoteLevel.INFO))
+    analyzer(language).analyze(source, tree, result)
+    for module in TEXT_PASSES:
+        importlib.import_module(module).analyze_text(source, language, result)
+    result.findings = _unique(result.findings)
+    result.suppressions = find_suppressions(source)
+    return result
+
+
+def _first_error_line(tree) -> int:
+    node = tree.root_node
+    while True:
+        for child in node.children:
+            if child.is_error or child.is_missing:
+                return child.start_point[0] + 1
+            if child.has_error:
+                node = child
+                break
+        else:
+            return node.start_point[0] + 1
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.rule_id, finding.location)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def _analyze_job(job: tuple[str, bytes, str]) -> FileResult:
+    return analyze_source(*job)
+
+
+@dataclass
+class ScanSettings:
+    jobs: int = 0  # 0: one per core
+    use_cache: bool = True
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+class Scanner:
+    def __init__(self, settings: ScanSettings, progress=None):
+        self.settings = settings
+        self.progress = progress  # callable(done, total) or None
+        self.notes: list[Note] = []
+
+    def scan(self, targets: list[Target]) -> list[FileResult]:
+        cache = self._open_cache()
+        results: dict[int, FileResult] = {}
+        pending: list[tuple[int, Target, bytes, str | None]] = []
+        for index, target in enumerate(targets):
+            try:
+                data = read_bytes(target.path, self.settings.max_file_size)
+            except Unreadable as error:
+                level = NoteLevel.WARNING if "limit" in str(error) else NoteLevel.ERROR
+                results[index] = FileResult(target.display, language=target.language,
+                                            notes=[Note(target.display, str(error), level)])
+                continue
+            key = None
+            if cache is not None:
+                from .cache import content_key
+
+                key = content_key(data, target.language)
+                cached = cache.get(key, target.display)
+                if cached is not None:
+                    results[index] = cached
+                    continue
+            pending.append((index, target, data, key))
+        for (index, _, _, key), result in zip(pending, self._analyze(pending, len(results))):
+            results[index] = result
+            if cache is not None and key is not None:
+                cache.put(key, result)
+        if cache is not None:
+            cache.close()
+            self.notes.extend(cache.notes)
+        return [results[index] for index in range(len(targets))]
+
+    def _open_cache(self):
+        if not self.settings.use_cache:
+            return None
+        from .cache import ResultCache
+
+        return ResultCache()
+
+    def _analyze(self, pending, already_done: int):
+        jobs = [(target.display, data, target.language) for _, target, data, _ in pending]
+        total = already_done + len(jobs)
+        workers = self._workers()
+        size = sum(len(data) for _, data, _ in jobs)
+        if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
+            yield from self._in_pool(jobs, workers, already_done, total)
+            return
+        for done, job in enumerate(jobs, start=already_done + 1):
+            yield _analyze_job(job)
+            self._report_progress(done, total)
+
+    def _in_pool(self, jobs, workers: int, already_done: int, total: int):
+        for language in {language for _, _, language in jobs}:
+            module = analyzer(language)
+            if hasattr(module, "query"):
+                module.query()  # compile once, before forking
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunk = max(1, min(16, len(jobs) // (workers * 8)))
+            for done, result in enumerate(pool.map(_analyze_job, jobs, chunksize=chunk),
+                                          start=already_done + 1):
+                yield result
+                self._report_progress(done, total)
+
+    def _workers(self) -> int:
+        if self.settings.jobs:
+            return self.settings.jobs
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+
+    def _report_progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)

@@ -1,0 +1,65 @@
+"""Which language a file is in, and the tree-sitter objects for it (loaded lazily).
+
+Only the grammars a run actually needs are imported: each costs start-up time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+
+# language -> (grammar module, function returning the language pointer)
+GRAMMARS = {
+    "python": ("tree_sitter_python", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+}
+
+EXTENSIONS = {
+    ".py": "python", ".pyi": "python", ".pyw": "python",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".tsx": "tsx",
+}
+
+_SHEBANG = re.compile(rb"^#![^\n]*?\b(python[0-9.]*|node|nodejs|deno|bun)\b")
+_SHEBANG_LANGUAGE = {"node": "javascript", "nodejs": "javascript", "deno": "typescript",
+                     "bun": "javascript"}
+
+_languages: dict = {}
+_parsers: dict = {}
+
+
+def language_for_name(path: str) -> str | None:
+    """Language from the file name alone (None: maybe a shebang script)."""
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def language_for_shebang(head: bytes) -> str | None:
+    match = _SHEBANG.match(head)
+    if match is None:
+        return None
+    interpreter = match.group(1).decode()
+    return "python" if interpreter.startswith("python") else _SHEBANG_LANGUAGE[interpreter]
+
+
+def ts_language(name: str):
+    language = _languages.get(name)
+    if language is None:
+        from tree_sitter import Language
+
+        module_name, function = GRAMMARS[name]
+        module = importlib.import_module(module_name)
+        language = _languages[name] = Language(getattr(module, function)())
+    return language
+
+
+def parser(name: str):
+    result = _parsers.get(name)
+    if result is None:
+        from tree_sitter import Parser
+
+        result = _parsers[name] = Parser(ts_language(name))
+    return result

@@ -1,0 +1,142 @@
+"""Decide which raw findings a user sees: rule selection, per-file and test-file
+ignores, inline suppressions (and findings about them), then the baseline.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from .config import Config
+from .model import FileResult, Finding, Location, Note, Suppression
+from .rules import BY_ID, matches_any
+from .rules.meta import BLANKET_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+
+
+@dataclass
+class Outcome:
+    """What a scan amounts to after policy: the findings shown and the run's notes."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    files_scanned: int = 0
+    suppressed: int = 0
+    baselined: int = 0
+
+    def failing(self, config: Config) -> list[Finding]:
+        return [f for f in self.findings if f.severity >= config.fail_on]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(note.level.value == "error" for note in self.notes)
+
+
+def _glob_matches(relative: str, pattern: str) -> bool:
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(os.path.basename(relative), pattern)
+    return fnmatch.fnmatchcase(relative, pattern.lstrip("/"))
+
+
+class Policy:
+    def __init__(self, config: Config):
+        self.config = config
+        self._path_cache: dict[str, tuple[str, ...]] = {}
+
+    def enabled(self, rule_id: str) -> bool:
+        config = self.config
+        return matches_any(rule_id, config.select) and not matches_any(rule_id, config.ignore)
+
+    def ignored_in(self, path: str) -> tuple[str, ...]:
+        """Rule prefixes switched off for `path` by per-file-ignores and test-paths."""
+        cached = self._path_cache.get(path)
+        if cached is not None:
+            return cached
+        config = self.config
+        relative = os.path.relpath(os.path.abspath(path), config.root).replace(os.sep, "/")
+        ignored: list[str] = []
+        for pattern, ids in config.per_file_ignores.items():
+            if _glob_matches(relative, pattern):
+                ignored.extend(ids)
+        if any(_glob_matches(relative, pattern) for pattern in config.test_paths):
+            ignored.extend(config.test_ignore)
+        result = self._path_cache[path] = tuple(ignored)
+        return result
+
+    def shown(self, rule_id: str, path: str) -> bool:
+        return self.enabled(rule_id) and not matches_any(rule_id, self.ignored_in(path))
+
+    def apply(self, result: FileResult, ran: frozenset[str]) -> tuple[list[Finding], int]:
+        """Findings to show for one file and how many suppressions silenced.
+
+        `ran` holds the ids of the rules that were actually checked, so a
+        suppression is only called unused when its rule had the chance to fire.
+        """
+        kept: list[Finding] = []
+        used: set[int] = set()
+        suppressed = 0
+        by_line: dict[int, list[int]] = {}
+        for index, suppression in enumerate(result.suppressions):
+            for line in suppression.applies_to:
+                by_line.setdefault(line, []).append(index)
+        for finding in result.findings:
+            if not self.shown(finding.rule_id, result.path):
+                continue
+            hit = self._suppressing(finding, result.suppressions, by_line)
+            if hit is None:
+                kept.append(finding)
+            else:
+                used.add(hit)
+                suppressed += 1
+        kept.extend(self._about_suppressions(result, used, ran))
+        return kept, suppressed
+
+    @staticmethod
+    def _suppressing(finding: Finding, suppressions: list[Suppression], by_line) -> int | None:
+        for index in by_line.get(finding.location.line, ()):
+            ids = suppressions[index].rule_ids
+            if not ids or finding.rule_id in ids:
+                return index
+        return None
+
+    def _about_suppressions(self, result: FileResult, used: set[int], ran: frozenset[str]):
+        config = self.config
+        for index, suppression in enumerate(result.suppressions):
+            location = Location(result.path, suppression.line, suppression.column,
+                                suppression.line, suppression.end_column)
+            meta = []
+            if config.strict_suppressions and not suppression.rule_ids:
+                meta.append((BLANKET_SUPPRESSION, "suppression without a rule id silences every "
+                             "rule here; name the rule: `aicodeguard: ignore[AIGxxx] reason`"))
+            if config.strict_suppressions and not suppression.reason:
+                meta.append((SUPPRESSION_WITHOUT_REASON, "suppression without a reason; say why "
+                             "this is safe after the rule ids"))
+            if config.report_unused_suppressions and index not in used:
+                stale = [rid for rid in suppression.rule_ids
+                         if rid in ran and self.shown(rid, result.path)]
+                if stale and len(stale) == len(suppression.rule_ids):
+                    meta.append((UNUSED_SUPPRESSION, f"unused suppression: {', '.join(stale)} "
+                                 "no longer fires here; remove the comment"))
+                unknown = [rid for rid in suppression.rule_ids if rid not in BY_ID]
+                if unknown:
+                    meta.append((UNUSED_SUPPRESSION, f"suppression names unknown rule id "
+                                 f"{', '.join(unknown)}"))
+            for rule, message in meta:
+                if self.shown(rule.id, result.path):
+                    yield Finding(rule.id, rule.severity, rule.confidence, message, location,
+                                  suppression.line_text)
+
+
+def apply_policy(results: list[FileResult], config: Config, ran: frozenset[str],
+                 notes: list[Note]) -> Outcome:
+    policy = Policy(config)
+    outcome = Outcome(files_scanned=len(results))
+    for result in results:
+        kept, suppressed = policy.apply(result, ran)
+        outcome.findings.extend(kept)
+        outcome.suppressed += suppressed
+        outcome.notes.extend(result.notes)
+    outcome.notes.extend(notes)
+    outcome.findings.sort(key=Finding.sort_key)
+    outcome.notes.sort(key=lambda note: (note.path, note.message))
+    return outcome

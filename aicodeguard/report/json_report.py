@@ -1,0 +1,48 @@
+"""JSON output, schema `report/json-schema.json` (version in `SCHEMA_VERSION`)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from .. import __version__
+from ..config import Config
+from ..fingerprint import fingerprints
+from ..model import Severity
+from ..policy import Outcome
+from ..rules import BY_ID, doc_url
+from ..serialize import finding_to_dict
+
+SCHEMA_VERSION = "1.0"
+
+
+def render_json(outcome: Outcome, config: Config) -> str:
+    counts = Counter(f.severity.label for f in outcome.findings)
+    findings = []
+    for finding, fingerprint in zip(outcome.findings, fingerprints(outcome.findings)):
+        rule = BY_ID.get(finding.rule_id)
+        entry = finding_to_dict(finding)
+        entry.update({
+            "rule_name": rule.name if rule else finding.rule_id,
+            "cwe": [f"CWE-{number}" for number in rule.cwe] if rule else [],
+            "help_url": doc_url(finding.rule_id),
+            "fingerprint": fingerprint,
+        })
+        findings.append(entry)
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "aicodeguard", "version": __version__},
+        "summary": {
+            "files_scanned": outcome.files_scanned,
+            "findings": len(outcome.findings),
+            "by_severity": {s.label: counts.get(s.label, 0) for s in Severity},
+            "suppressed": outcome.suppressed,
+            "baselined": outcome.baselined,
+            "fail_on": config.fail_on.label,
+            "failing": len(outcome.failing(config)),
+        },
+        "findings": findings,
+        "notes": [{"path": n.path, "level": n.level.value, "message": n.message}
+                  for n in outcome.notes],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

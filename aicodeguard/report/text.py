@@ -1,0 +1,99 @@
+"""Human-readable output: `path:line:col: ID [severity] message`, the line, a caret."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..config import Config
+from ..model import Finding, Severity
+from ..policy import Outcome
+
+_COLORS = {
+    Severity.CRITICAL: "\033[1;35m",
+    Severity.HIGH: "\033[1;31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+SUPPRESS_HINT = ("To accept a finding, add `# aicodeguard: ignore[ID] reason` "
+                 "(`//` in JS/TS) on its line or the line above.")
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def _headline(finding: Finding, color: bool, concise: bool) -> str:
+    loc = finding.location
+    where = _paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD, color)
+    rule = _paint(finding.rule_id, _COLORS[finding.severity], color)
+    if concise:
+        return f"{where} {rule} {finding.message}"
+    return f"{where} {rule} [{finding.severity.label}] {finding.message}"
+
+
+def _excerpt(finding: Finding, color: bool) -> list[str]:
+    snippet = finding.snippet
+    if not snippet.strip():
+        return []
+    lines = [f"    {snippet}"]
+    loc = finding.location
+    start = loc.column - 1
+    if start < len(snippet):
+        end = loc.end_column - 1 if loc.end_line == loc.line else len(snippet)
+        width = max(1, min(end, len(snippet)) - start)
+        pad = "".join(ch if ch == "\t" else " " for ch in snippet[:start])
+        lines.append("    " + pad + _paint("^" * width, _COLORS[finding.severity], color))
+    for related in finding.related:
+        rel = related.location
+        lines.append(_paint(f"    = {related.message} ({rel.path}:{rel.line}:{rel.column})",
+                            _DIM, color))
+    if finding.fix is not None:
+        lines.append(_paint(f"    fix: {finding.fix.title}", _DIM, color))
+    return lines
+
+
+def summary(outcome: Outcome, config: Config) -> str:
+    counts = Counter(f.severity for f in outcome.findings)
+    parts = [f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True)]
+    total = len(outcome.findings)
+    files = len({f.location.path for f in outcome.findings})
+    noun = "finding" if total == 1 else "findings"
+    text = f"Found {total} {noun}"
+    if total:
+        text += f" ({', '.join(parts)}) in {files} of {outcome.files_scanned} files"
+    else:
+        text += f" in {outcome.files_scanned} files"
+    extras = []
+    if outcome.suppressed:
+        extras.append(f"{outcome.suppressed} suppressed")
+    if outcome.baselined:
+        extras.append(f"{outcome.baselined} in the baseline")
+    if extras:
+        text += f"; {', '.join(extras)}"
+    failing = len(outcome.failing(config))
+    text += f". {failing} at or above fail-on={config.fail_on.label}."
+    return text
+
+
+def render_text(outcome: Outcome, config: Config, *, color: bool, concise: bool) -> str:
+    out: list[str] = []
+    previous_path = None
+    for finding in outcome.findings:
+        if not concise and previous_path is not None and finding.location.path != previous_path:
+            out.append("")
+        previous_path = finding.location.path
+        out.append(_headline(finding, color, concise))
+        if not concise:
+            out.extend(_excerpt(finding, color))
+    if outcome.notes:
+        if out:
+            out.append("")
+        for note in outcome.notes:
+            out.append(f"{note.level.value}: {note.path}: {note.message}")
+    if out:
+        out.append("")
+    out.append(summary(outcome, config))
+    if outcome.failing(config):
+        out.append(SUPPRESS_HINT)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,3 @@
+"""AIG4xx: unsafe deserialization, unsafe model loading and XML external entities."""
+
+RULES = ()

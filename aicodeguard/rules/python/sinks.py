@@ -1,0 +1,61 @@
+"""Shared logic for injection-style sinks: is the value dynamic, is it tainted,
+and how is that reported (severity raised by taint, LLM flows under AIG80x)."""
+
+from __future__ import annotations
+
+from ...analysis.python.context import PyContext, StringInfo
+from ...analysis.python.taint import Taint
+from ...model import Related, RuleInfo, Severity
+
+
+def raised(severity: Severity, taint: Taint | None) -> Severity:
+    """Remote-controlled data makes a sink one step worse."""
+    if taint is None or not taint.is_remote:
+        return severity
+    return Severity(min(Severity.CRITICAL, severity + 1))
+
+
+def source_note(ctx: PyContext, taint: Taint) -> tuple[Related, ...]:
+    return (Related(ctx.location(taint.node), f"{taint.label} enters here: `{_short(taint.text)}`"),)
+
+
+def flow_suffix(ctx: PyContext, taint: Taint | None) -> str:
+    if taint is None:
+        return ""
+    line = taint.node.start_point[0] + 1
+    return f"; it carries {taint.label} (`{_short(taint.text)}`, line {line})"
+
+
+def report_sink(
+    ctx: PyContext,
+    rule: RuleInfo,
+    node,
+    message: str,
+    taint: Taint | None,
+    *,
+    llm_rule: RuleInfo | None = None,
+    severity: Severity | None = None,
+    fix=None,
+) -> None:
+    """Report a dangerous value reaching a sink; LLM-tainted flows go to `llm_rule`."""
+    base = severity or rule.severity
+    if taint is not None and taint.is_llm and llm_rule is not None:
+        rule, base = llm_rule, llm_rule.severity
+    ctx.report(
+        rule, node, message + flow_suffix(ctx, taint),
+        severity=raised(base, taint) if rule is not llm_rule else base,
+        related=source_note(ctx, taint) if taint is not None else (),
+        fix=fix,
+    )
+
+
+def dynamic_string(ctx: PyContext, node) -> tuple[StringInfo, Taint | None]:
+    """How `node` was built and where its untrusted part (if any) came from."""
+    info = ctx.string_info(node)
+    taint = ctx.taint(node) if info.dynamic else None
+    return info, taint
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

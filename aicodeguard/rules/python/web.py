@@ -1,0 +1,3 @@
+"""Python checks for AIG5xx: web frameworks and configuration"""
+
+from .checks import on  # noqa: F401

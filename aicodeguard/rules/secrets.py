@@ -1,0 +1,3 @@
+"""AIG3xx: hard-coded secrets."""
+
+RULES = ()

@@ -1,0 +1,1 @@
+"""Supply-chain checks: hallucinated, typosquatted and unvetted packages (AIG6xx)."""
