@@ -17,14 +17,42 @@ def rules_run(languages) -> frozenset[str]:
     return frozenset(rule.id for rule in ALL_RULES if languages.intersection(rule.languages))
 
 
-def scan_paths(paths, config: Config, *, force_exclude: bool = False, progress=None) -> Outcome:
+def scan_paths(paths, config: Config, *, force_exclude: bool = False, progress=None,
+               bandit: bool = False) -> Outcome:
     discovery = Discovery(config.exclude, respect_gitignore=config.respect_gitignore,
                           force_exclude=force_exclude, languages=languages_with_rules())
     targets = discovery.run(paths)
+    return _scan_targets(targets, config, discovery.notes, progress=progress, bandit=bandit)
+
+
+def scan_staged(pathspecs, config: Config) -> Outcome:
+    """Scan what `git commit` would record: the index's content of the staged files.
+
+    The staged blobs are written to a private folder and scanned from there, so the
+    result cache and the process pool work as for files on disk.
+    """
+    import tempfile
+
+    from .discovery import DEFAULT_EXCLUDES, PathMatcher
+    from .gitdiff import staged_targets
+
+    excludes = PathMatcher((*DEFAULT_EXCLUDES, *config.exclude))
+    with tempfile.TemporaryDirectory(prefix="aicodeguard-staged-") as folder:
+        targets = staged_targets(pathspecs, folder, excludes, languages_with_rules())
+        return _scan_targets(targets, config, [])
+
+
+def _scan_targets(targets, config: Config, notes: list[Note], *, progress=None,
+                  bandit: bool = False) -> Outcome:
     scanner = Scanner(ScanSettings(jobs=config.jobs, use_cache=config.cache,
                                    max_file_size=config.max_file_size), progress)
     results = scanner.scan(targets)
-    return _finish(results, config, discovery.notes + scanner.notes)
+    notes = notes + scanner.notes
+    if bandit:
+        from .bandit_bridge import merge_bandit
+
+        notes += merge_bandit(results, {target.display: target.path for target in targets})
+    return _finish(results, config, notes)
 
 
 def scan_bytes(path: str, data: bytes, config: Config) -> Outcome:
@@ -42,5 +70,8 @@ def scan_bytes(path: str, data: bytes, config: Config) -> Outcome:
 
 
 def _finish(results: list[FileResult], config: Config, notes: list[Note]) -> Outcome:
+    from .supply.check import check_project  # project-level: needs every file's imports
+
+    notes = notes + check_project(results, config)
     ran = rules_run(result.language for result in results if result.language)
     return apply_policy(results, config, ran, notes)

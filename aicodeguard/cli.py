@@ -51,27 +51,82 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Scan files and folders for insecure patterns.")
     scan.add_argument("paths", nargs="*", metavar="PATH",
                       help="files or folders (default: .); `-` reads standard input")
-    scan.add_argument("--format", "-f", default="text",
-                      choices=("text", "concise", "json", "sarif"), help="output format")
+    scan.add_argument("--format", "-f", choices=("text", "concise", "json", "sarif"),
+                      help="output format (default: text; concise with --hook)")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     scan.add_argument("--stdin-filename", metavar="NAME",
                       help="file name to report (and pick the language by) for `-`")
     scan.add_argument("--force-exclude", action="store_true",
                       help="apply exclude patterns to files named on the command line too")
+    scan.add_argument("--bandit", action="store_true",
+                      help="also run bandit and merge its results (slower; see README)")
     scan.add_argument("--exit-zero", action="store_true",
                       help="exit 0 even when there are findings (errors still exit 2)")
+    scan.add_argument("--hook", action="store_true",
+                      help="commit-hook mode: concise sorted output, excludes apply to named "
+                           "files, no informational notes")
+    scan.add_argument("--staged", action="store_true",
+                      help="scan the staged content of staged files (what `git commit` would "
+                           "record), not the working tree; PATHs narrow it down")
+    scan.add_argument("--diff", "--changed", dest="diff", action="store_true",
+                      help="report only findings on lines changed since --base (new files "
+                           "count whole)")
+    scan.add_argument("--base", metavar="REF",
+                      help="for --diff: compare with the merge base of REF and HEAD "
+                           "(default: HEAD, i.e. uncommitted changes); implies --diff")
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="hide findings listed in FILE (see `aicodeguard baseline create`); "
+                           "new ones still count")
+    scan.add_argument("--record-check", action="store_true", help=argparse.SUPPRESS)
     _add_policy_options(scan)
+
+    baseline = commands.add_parser(
+        "baseline", help="accept today's findings so that only new ones fail",
+        description="Manage a baseline file of accepted findings (no line numbers, sorted).")
+    baseline_actions = baseline.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = baseline_actions.add_parser("create", help="write the current findings to FILE")
+    create.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    create.add_argument("--output", "-o", metavar="FILE", default=".aicodeguard-baseline.json",
+                        help="baseline file to write (default: .aicodeguard-baseline.json)")
+    create.add_argument("--force-exclude", action="store_true",
+                        help="apply exclude patterns to files named on the command line too")
+    _add_policy_options(create)
+
+    install = commands.add_parser(
+        "install-hooks", help="install the plain git pre-commit hook in this repository",
+        description="Install aicodeguard's git pre-commit hook (scans the staged content). "
+                    "An existing hook is kept and runs first.")
+    install.add_argument("--uninstall", action="store_true",
+                         help="remove aicodeguard's hooks and restore the previous ones")
+    install.add_argument("--notes", action="store_true",
+                         help="also record in git notes (refs/notes/aicodeguard) which "
+                              "aicodeguard version checked each commit")
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", default="text", choices=("text", "json", "markdown"))
 
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule_id", metavar="ID")
+
+    lsp = commands.add_parser("lsp", help="run the language server (for editors)",
+                              description="Run the language server on standard input/output.")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", type=_host_port,
+                     help="listen on a TCP port instead (for debugging)")
+    lsp.add_argument("--debug", action="store_true", help="log every message to stderr")
     return parser
 
 
+def _host_port(text: str) -> str:
+    host, _, port = text.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return f"{host or '127.0.0.1'}:{port}"
+
+
 def _version_text() -> str:
-    return f"aicodeguard {__version__}"
+    from .supply.snapshot import describe  # reads only the snapshot's small info file
+
+    return f"aicodeguard {__version__} ({describe()})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +142,16 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "baseline":
+            return _baseline_create(args)
+        if args.command == "install-hooks":
+            from .install_hooks import install, uninstall
+
+            return uninstall() if args.uninstall else install(notes=args.notes)
+        if args.command == "lsp":
+            from .lsp_server import serve  # pygls and lsprotocol load only here
+
+            return serve(args.tcp, args.debug)
         return _explain(args)
     except Exception as error:  # the one place internal errors become exit 2
         if getattr(args, "debug", False):
@@ -122,8 +187,12 @@ def _scan(args) -> int:
     from .report import render
 
     paths = args.paths or ["."]
+    args.format = args.format or ("concise" if args.hook else "text")
     config = load_config(args, paths[0] if paths[0] != "-" else os.getcwd())
-    if paths == ["-"]:
+    keep_new = _new_findings_filter(args)  # reads the baseline and git first: errors early
+    if args.staged:
+        outcome = api.scan_staged(args.paths, config)
+    elif paths == ["-"]:
         if not args.stdin_filename:
             print("aicodeguard: error: reading standard input needs --stdin-filename",
                   file=sys.stderr)
@@ -133,21 +202,62 @@ def _scan(args) -> int:
         if "-" in paths:
             print("aicodeguard: error: `-` cannot be combined with other paths", file=sys.stderr)
             return EXIT_ERROR
-        outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude,
-                                 progress=_progress_bar(args))
+        outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude or args.hook,
+                                 progress=_progress_bar(args), bandit=args.bandit)
+    outcome = keep_new(outcome)
+    if args.hook:  # a blocked commit shows what blocks it, not which files were skipped
+        outcome.notes = [note for note in outcome.notes if note.level.value != "info"]
     to_file = args.output is not None
     text = render(outcome, config, args.format,
                   color=not to_file and args.format == "text" and _color(sys.stdout))
     if to_file:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
-    else:
+    elif outcome.findings or outcome.notes or not args.hook:  # hooks are quiet when clean
         sys.stdout.write(text)
+    if args.record_check:  # for the plain hooks' opt-in git notes (install-hooks --notes)
+        from .install_hooks import record_check
+        from .report.text import summary
+
+        record_check(summary(outcome, config),
+                     passed=not outcome.has_errors and not outcome.failing(config))
     if outcome.has_errors:
         return EXIT_ERROR
     if outcome.failing(config) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _new_findings_filter(args):
+    """--baseline and --diff: a function that keeps only the findings that are new."""
+    from .policy import narrow
+
+    baseline = changed = None
+    if args.baseline:
+        from .baseline import Baseline
+
+        baseline = Baseline.load(args.baseline)
+    if args.diff or args.base:
+        from .gitdiff import changed_lines
+
+        changed = changed_lines(args.base or "HEAD", staged=args.staged)
+    return lambda outcome: narrow(outcome, baseline=baseline, changed=changed)
+
+
+def _baseline_create(args) -> int:
+    from . import api
+    from .baseline import write
+
+    paths = args.paths or ["."]
+    config = load_config(args, paths[0])
+    outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude)
+    count = write(outcome.findings, args.output)
+    for note in outcome.notes:
+        if note.level.value == "error":
+            print(f"error: {note.path}: {note.message}", file=sys.stderr)
+    print(f"aicodeguard: wrote {count} finding{'' if count == 1 else 's'} from "
+          f"{outcome.files_scanned} files to {args.output}")
+    return EXIT_ERROR if outcome.has_errors else EXIT_CLEAN
 
 
 def _color(stream) -> bool:
@@ -160,7 +270,7 @@ def _color(stream) -> bool:
 
 def _progress_bar(args):
     """A one-line progress bar on stderr, only for people watching a terminal."""
-    if args.format not in ("text", "concise") or os.environ.get("PRE_COMMIT") \
+    if args.format not in ("text", "concise") or os.environ.get("PRE_COMMIT") or args.hook \
             or not sys.stderr.isatty():
         return None
     state = {"shown": False}

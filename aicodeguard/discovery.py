@@ -9,6 +9,7 @@ explicitly).  Symlinks are not followed out of the folder being scanned.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import subprocess
@@ -109,6 +110,9 @@ class Discovery:
             self.notes.append(Note(display, f"cannot resolve: {error.strerror or error}",
                                    NoteLevel.ERROR))
             return None
+        if not os.path.isfile(real):
+            self.notes.append(Note(display, "not a regular file; skipped", NoteLevel.WARNING))
+            return None
         language = language_for_name(path) or self._shebang_language(real)
         if not self._wanted(language):
             self.notes.append(Note(display, "not a language aicodeguard analyses; skipped",
@@ -138,10 +142,8 @@ class Discovery:
                 continue
             display = display_path(path)
             if os.path.islink(path):
-                real = os.path.realpath(path)
-                if not (real + os.sep).startswith(root_real + os.sep) or not os.path.isfile(real):
-                    self.notes.append(Note(display, "symlink leads outside the scanned folder "
-                                           "(or nowhere); not followed", NoteLevel.INFO))
+                real = self._symlink_target(path, display, root_real)
+                if real is None:
                     continue
             elif not os.path.isfile(path):
                 continue  # tracked but deleted, or a submodule
@@ -151,6 +153,20 @@ class Discovery:
             if target is not None:
                 targets.append(target)
         return targets
+
+    def _symlink_target(self, path: str, display: str, root_real: str) -> str | None:
+        """Where a symlinked file leads, if it stays inside the scanned folder."""
+        try:
+            real = os.path.realpath(path, strict=True)
+        except OSError as error:
+            reason = "symlink loop" if error.errno == errno.ELOOP else "broken symlink"
+            self.notes.append(Note(display, f"{reason}; skipped", NoteLevel.INFO))
+            return None
+        if not (real + os.sep).startswith(root_real + os.sep):
+            self.notes.append(Note(display, "symlink leads outside the scanned folder; "
+                                   "not followed", NoteLevel.INFO))
+            return None
+        return real if os.path.isfile(real) else None
 
     def _git_files(self, folder: str) -> list[str] | None:
         try:

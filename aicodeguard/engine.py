@@ -18,6 +18,7 @@ from .analysis.source import SourceFile
 from .discovery import Target
 from .languages import GRAMMARS, parser
 from .model import FileResult, Finding, Note, NoteLevel
+from .parse_guard import parse_refusal
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes, to_utf8
 from .suppressions import find_suppressions
 
@@ -29,6 +30,13 @@ log = logging.getLogger("aicodeguard")
 # `query()` so a process pool can compile it before forking.
 ANALYZERS = {
     "python": "aicodeguard.rules.python.analyzer",
+    "javascript": "aicodeguard.rules.javascript.analyzer",
+    "typescript": "aicodeguard.rules.javascript.analyzer",
+    "tsx": "aicodeguard.rules.javascript.analyzer",
+    # Manifests and install instructions: package references only (supply/analyzer.py).
+    **dict.fromkeys(("requirements", "pyproject", "setup-cfg", "pipfile", "package-json",
+                     "shell", "dockerfile", "markdown", "notebook"),
+                    "aicodeguard.supply.analyzer"),
 }
 
 # Modules with `analyze_text(source, language, result)`, run on every file after its
@@ -49,21 +57,32 @@ def languages_with_rules() -> frozenset[str]:
 
 
 def analyze_source(path: str, data: bytes, language: str) -> FileResult:
-    """Analyse one file's raw bytes (from disk, stdin or an editor buffer)."""
-    result = FileResult(path, language=language)
+    """Analyse one file's raw bytes (from disk or stdin)."""
     try:
         utf8 = to_utf8(data, language)
     except Unreadable as error:
         level = NoteLevel.WARNING if "NUL" in str(error) else NoteLevel.ERROR
-        result.notes.append(Note(path, str(error), level))
-        return result
+        return FileResult(path, language=language, notes=[Note(path, str(error), level)])
+    return analyze_utf8(path, utf8, language)
+
+
+def analyze_utf8(path: str, utf8: bytes, language: str, tree=None) -> FileResult:
+    """Analyse text that is already UTF-8, such as an editor buffer.
+
+    `tree`, when given, is the tree-sitter tree of exactly these bytes: the
+    language server re-parses incrementally (and consults `parse_refusal` itself).
+    """
+    result = FileResult(path, language=language)
     source = SourceFile(path, utf8)
-    tree = None
-    if language in GRAMMARS:
+    if tree is None and language in GRAMMARS:
+        refusal = parse_refusal(language, utf8)
+        if refusal is not None:
+            result.notes.append(Note(path, refusal, NoteLevel.WARNING))
+            return result
         tree = parser(language).parse(utf8)
-        if tree.root_node.has_error:
-            result.notes.append(Note(path, f"syntax error near line {_first_error_line(tree)}; "
-                                     "analysed what could be parsed", NoteLevel.INFO))
+    if tree is not None and tree.root_node.has_error:
+        result.notes.append(Note(path, f"syntax error near line {_first_error_line(tree)}; "
+                                 "analysed what could be parsed", NoteLevel.INFO))
     analyzer(language).analyze(source, tree, result)
     for module in TEXT_PASSES:
         importlib.import_module(module).analyze_text(source, language, result)

@@ -8,6 +8,7 @@ for SARIF `partialFingerprints` and baseline entries.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from .model import Finding
 
@@ -16,12 +17,19 @@ def _normalised(snippet: str) -> str:
     return " ".join(snippet.split())
 
 
-def fingerprints(findings: list[Finding]) -> list[str]:
-    """One fingerprint per finding, in the same order."""
+def fingerprints(findings: list[Finding],
+                 path_of: Callable[[Finding], str] | None = None) -> list[str]:
+    """One fingerprint per finding, in the same order.
+
+    `path_of` gives the path that identifies a finding's file (default: the path
+    as reported); a baseline passes paths relative to itself, so the identity
+    does not depend on the folder a scan runs from.
+    """
     seen: dict[tuple[str, str, str], int] = {}
     result = []
     for finding in findings:
-        key = (finding.rule_id, finding.location.path, _normalised(finding.snippet))
+        path = finding.location.path if path_of is None else path_of(finding)
+        key = (finding.rule_id, path, _normalised(finding.snippet))
         occurrence = seen.get(key, 0) + 1
         seen[key] = occurrence
         digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()[:16]

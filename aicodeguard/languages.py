@@ -22,11 +22,21 @@ EXTENSIONS = {
     ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
     ".tsx": "tsx",
+    # Kinds without a grammar: install instructions read for package names (supply/).
+    ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".dockerfile": "dockerfile",
+    ".md": "markdown", ".markdown": "markdown", ".ipynb": "notebook",
 }
 
-_SHEBANG = re.compile(rb"^#![^\n]*?\b(python[0-9.]*|node|nodejs|deno|bun)\b")
+# Manifests recognised by their whole file name.
+FILE_NAMES = {
+    "pyproject.toml": "pyproject", "setup.cfg": "setup-cfg", "Pipfile": "pipfile",
+    "package.json": "package-json", "Dockerfile": "dockerfile", "Containerfile": "dockerfile",
+}
+
+_SHEBANG = re.compile(rb"^#![^\n]*?\b(python[0-9.]*|node|nodejs|deno|bun|bash|sh|zsh|dash)\b")
 _SHEBANG_LANGUAGE = {"node": "javascript", "nodejs": "javascript", "deno": "typescript",
-                     "bun": "javascript"}
+                     "bun": "javascript", "bash": "shell", "sh": "shell", "zsh": "shell",
+                     "dash": "shell"}
 
 _languages: dict = {}
 _parsers: dict = {}
@@ -34,7 +44,19 @@ _parsers: dict = {}
 
 def language_for_name(path: str) -> str | None:
     """Language from the file name alone (None: maybe a shebang script)."""
-    return EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    base = os.path.basename(path)
+    kind = FILE_NAMES.get(base)
+    if kind is not None:
+        return kind
+    stem, extension = os.path.splitext(base)
+    extension = extension.lower()
+    if extension in (".txt", ".in") and (
+            stem.lower().startswith(("requirements", "constraints"))
+            or os.path.basename(os.path.dirname(path)) == "requirements"):
+        return "requirements"
+    if base.startswith(("Dockerfile.", "Containerfile.")):
+        return "dockerfile"
+    return EXTENSIONS.get(extension)
 
 
 def language_for_shebang(head: bytes) -> str | None:

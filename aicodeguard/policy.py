@@ -23,6 +23,7 @@ class Outcome:
     files_scanned: int = 0
     suppressed: int = 0
     baselined: int = 0
+    unchanged: int = 0  # --diff: findings on lines the diff did not touch
 
     def failing(self, config: Config) -> list[Finding]:
         return [f for f in self.findings if f.severity >= config.fail_on]
@@ -139,4 +140,18 @@ def apply_policy(results: list[FileResult], config: Config, ran: frozenset[str],
     outcome.notes.extend(notes)
     outcome.findings.sort(key=Finding.sort_key)
     outcome.notes.sort(key=lambda note: (note.path, note.message))
+    return outcome
+
+
+def narrow(outcome: Outcome, *, baseline=None, changed=None) -> Outcome:
+    """Keep only new findings: hide those the baseline accepts (`baseline.split`) and, in
+    diff mode, those on lines the change did not touch (`changed.covers`); count both.
+    """
+    if baseline is not None:
+        outcome.findings, accepted = baseline.split(outcome.findings)
+        outcome.baselined += accepted
+    if changed is not None:
+        touched = [finding for finding in outcome.findings if changed.covers(finding)]
+        outcome.unchanged += len(outcome.findings) - len(touched)
+        outcome.findings = touched
     return outcome

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 _BOM = codecs.BOM_UTF8
@@ -16,9 +18,9 @@ class Unreadable(Exception):
 
 
 def read_bytes(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
+    """The file's bytes; only regular files (a FIFO or device must never block a scan)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_size + 1)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise Unreadable("vanished before it could be read") from None
     except IsADirectoryError:
@@ -27,6 +29,17 @@ def read_bytes(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
         raise Unreadable("permission denied") from None
     except OSError as error:
         raise Unreadable(error.strerror or str(error)) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("not a regular file; skipped")
+        if info.st_size > max_size:
+            raise Unreadable(f"larger than the {max_size // 1024} KiB limit (max-file-size); "
+                             "skipped")
+        try:
+            data = handle.read(max_size + 1)
+        except OSError as error:
+            raise Unreadable(error.strerror or str(error)) from None
     if len(data) > max_size:
         raise Unreadable(f"larger than the {max_size // 1024} KiB limit (max-file-size); skipped")
     return data

@@ -69,6 +69,8 @@ def summary(outcome: Outcome, config: Config) -> str:
         extras.append(f"{outcome.suppressed} suppressed")
     if outcome.baselined:
         extras.append(f"{outcome.baselined} in the baseline")
+    if outcome.unchanged:
+        extras.append(f"{outcome.unchanged} on unchanged lines")
     if extras:
         text += f"; {', '.join(extras)}"
     failing = len(outcome.failing(config))

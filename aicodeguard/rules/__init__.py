@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 
 from ..model import RuleInfo
-from . import crypto, deserialization, injection, llm, meta, secrets, web
+from . import crypto, deserialization, injection, javascript_only, llm, meta, secrets, supply, web
 
-FAMILIES = (meta, injection, crypto, secrets, deserialization, web, llm)
+FAMILIES = (meta, injection, crypto, secrets, deserialization, web, javascript_only, supply, llm)
 ALL_RULES: tuple[RuleInfo, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
 BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in ALL_RULES}
 

@@ -9,8 +9,122 @@ SQL_INJECTION = RuleInfo(
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
     cwe=(89,),
-    languages=("python",),
+    languages=("python", "javascript", "typescript", "tsx"),
     tags=("injection",),
 )
+SHELL_INJECTION = RuleInfo(
+    id="AIG102",
+    name="shell-command-built-from-strings",
+    summary="Shell command (or the program to run) is built from non-constant data",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    cwe=(78,),
+    languages=("python", "javascript", "typescript", "tsx"),
+    fixable=True,
+    tags=("injection", "shell"),
+)
+CODE_INJECTION = RuleInfo(
+    id="AIG103",
+    name="dynamic-code-execution",
+    summary="Non-constant text is run as Python code (eval, exec, compile, interpreters)",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    cwe=(94, 95),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "code-execution"),
+)
+IMPORT_INJECTION = RuleInfo(
+    id="AIG104",
+    name="module-imported-from-untrusted-name",
+    summary="Module name to import comes from request data or user input",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    cwe=(470, 94),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "code-execution"),
+)
+XPATH_INJECTION = RuleInfo(
+    id="AIG105",
+    name="xpath-built-from-strings",
+    summary="XPath expression is built from strings at run time",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(643,),
+    languages=("python",),
+    tags=("injection", "xml"),
+)
+LDAP_INJECTION = RuleInfo(
+    id="AIG106",
+    name="ldap-filter-built-from-strings",
+    summary="LDAP search filter or base DN is built from unescaped strings",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(90,),
+    languages=("python",),
+    tags=("injection", "ldap"),
+)
+HEADER_INJECTION = RuleInfo(
+    id="AIG107",
+    name="response-header-from-untrusted-data",
+    summary="Request data is written into an HTTP response header or cookie",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(113,),
+    languages=("python",),
+    tags=("injection", "web"),
+)
+LOG_INJECTION = RuleInfo(
+    id="AIG108",
+    name="log-entry-from-untrusted-data",
+    summary="Request data is written into a log message without removing line breaks",
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    cwe=(117,),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "logging"),
+)
+REGEX_INJECTION = RuleInfo(
+    id="AIG109",
+    name="regex-from-untrusted-data",
+    summary="Regular expression is compiled from request data (ReDoS, pattern injection)",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(1333, 730),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "dos"),
+)
+TEMPLATE_INJECTION = RuleInfo(
+    id="AIG110",
+    name="template-built-from-strings",
+    summary="Server-side template source is built from data at run time (template injection)",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    cwe=(1336, 94),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "web", "code-execution"),
+)
+NOSQL_INJECTION = RuleInfo(
+    id="AIG111",
+    name="nosql-query-from-untrusted-data",
+    summary="MongoDB query takes operators or JavaScript from request data",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    cwe=(943,),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "nosql"),
+)
+ARGUMENT_INJECTION = RuleInfo(
+    id="AIG112",
+    name="command-argument-from-untrusted-data",
+    summary="Request data is passed as a program argument where it can be read as an option",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(88,),
+    languages=("python", "javascript", "typescript", "tsx"),
+    fixable=True,
+    tags=("injection", "shell"),
+)
 
-RULES = (SQL_INJECTION,)
+RULES = (SQL_INJECTION, SHELL_INJECTION, CODE_INJECTION, IMPORT_INJECTION, XPATH_INJECTION,
+         LDAP_INJECTION, HEADER_INJECTION, LOG_INJECTION, REGEX_INJECTION, TEMPLATE_INJECTION,
+         NOSQL_INJECTION, ARGUMENT_INJECTION)

@@ -36,3 +36,16 @@ UNUSED_SUPPRESSION = RuleInfo(
 )
 
 RULES = (BLANKET_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION)
+
+BANDIT_FINDING = RuleInfo(
+    id="AIG090",
+    name="bandit-finding",
+    summary="Finding reported by bandit (scan --bandit) that no native rule covers",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(710,),
+    languages=("python",),
+    tags=("bandit",),
+)
+
+RULES = (*RULES, BANDIT_FINDING)

@@ -17,3 +17,6 @@ class PackageRecord:
     summary: str | None = None
     source: str = "network"  # network, cache, snapshot
     note: str | None = None  # why `exists` is None, for the run's notes
+    # Where the answer came from: the index/registry URL(s) asked, credentials removed,
+    # ", "-separated (a name that exists nowhere was asked everywhere); None offline.
+    index: str | None = None

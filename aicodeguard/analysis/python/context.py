@@ -571,13 +571,15 @@ class PyContext:
             literal_pieces.append(str(value))
 
     # -- taint ------------------------------------------------------------
-    def taint(self, node):
-        """Where untrusted data in `node` came from (a `Taint`), or None."""
+    def taint(self, node, barrier=None):
+        """Where untrusted data in `node` came from (a `Taint`), or None.
+
+        `barrier(node) -> bool` adds sanitisers of one sink (see `TaintTracker.of`)."""
         if self._taint is None:
             from .taint import TaintTracker
 
             self._taint = TaintTracker(self)
-        return self._taint.of(node)
+        return self._taint.of(node, barrier)
 
     # -- reporting ----------------------------------------------------------
     def report(

@@ -9,6 +9,9 @@ SOURCE_CALLS = {
     "sys.stdin.readlines": "input",
     "os.getenv": "env",
     "os.environ.get": "env",
+    # Streamlit widgets: what the browser user typed or uploaded.
+    **{f"streamlit.{widget}": "request" for widget in (
+        "file_uploader", "text_input", "text_area", "chat_input", "camera_input")},
 }
 
 ENV_ATTRIBUTES = frozenset({"os.environ", "os.environb"})
@@ -27,6 +30,16 @@ REQUEST_ATTRIBUTES = frozenset({
 
 # Names a request object goes by (Django/DRF views, Starlette, aiohttp, `self.request`).
 REQUEST_OBJECT_NAMES = frozenset({"request", "req", "flask.request", "bottle.request"})
+
+# Classes whose bases name this are request handlers (http.server, socketserver, tornado):
+# `self.<attribute>` and `self.<method>(...)` below are request data there.
+HANDLER_BASE_HINT = "RequestHandler"
+HANDLER_ATTRIBUTES = frozenset({"path", "headers", "rfile", "requestline", "raw_requestline"})
+HANDLER_METHODS = frozenset({
+    "get_argument", "get_arguments", "get_query_argument", "get_query_arguments",
+    "get_body_argument", "get_body_arguments", "get_cookie", "get_secure_cookie",
+    "get_signed_cookie", "decode_argument",
+})
 
 # Decorator methods that make a function a web route handler.
 ROUTE_DECORATOR_METHODS = frozenset({
@@ -58,6 +71,15 @@ LLM_RECEIVER_HINTS = frozenset({
     "chat", "assistant", "copilot", "mistral", "groq", "cohere", "completion", "langchain",
     "qa", "rag", "model",
 })
+# Top-level packages whose objects answer `invoke()`/`generate()`… with model output
+# (`ai = ChatOpenAI(); ai.invoke(q)`, whatever the variable is called).
+LLM_CLIENT_MODULES = frozenset({
+    "openai", "anthropic", "ollama", "litellm", "mistralai", "groq", "cohere", "google",
+    "vertexai", "langchain", "langchain_openai", "langchain_anthropic", "langchain_community",
+    "langchain_core", "langchain_ollama", "langchain_google_genai", "langchain_mistralai",
+    "langchain_groq", "langchain_aws", "llama_index", "transformers", "huggingface_hub",
+    "together", "replicate", "dspy", "guidance", "instructor",
+})
 
 # Attribute paths that read the text of an LLM response, whatever the receiver.
 LLM_ATTRIBUTE_TAILS = (
@@ -74,6 +96,8 @@ PROPAGATING_CALLS = frozenset({
     "urllib.parse.urljoin", "os.path.join", "os.path.abspath", "os.path.normpath",
     "os.path.expanduser", "pathlib.Path", "pathlib.PurePath", "ast.literal_eval",
     "textwrap.dedent", "codecs.decode", "yaml.safe_load", "html.unescape",
+    "shlex.split", "base64.b64encode", "urllib.parse.urlparse", "urllib.parse.urlsplit",
+    "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "json.dumps",
 })
 
 # Method calls that also pass their arguments' taint into the result.

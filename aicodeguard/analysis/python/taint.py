@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from .context import MAX_HOPS, PyContext
 from .sources import (
     ENV_ATTRIBUTES,
+    HANDLER_ATTRIBUTES,
+    HANDLER_BASE_HINT,
+    HANDLER_METHODS,
     LLM_ATTRIBUTE_TAILS,
     LLM_CALL_TAILS,
+    LLM_CLIENT_MODULES,
     LLM_RECEIVER_HINTS,
     LLM_RUN_METHODS,
     PROPAGATING_CALLS,
@@ -70,12 +74,15 @@ class TaintTracker:
     def __init__(self, ctx: PyContext):
         self.ctx = ctx
         self._route_params: dict[int, dict[str, object]] = {}
+        self._handlers: dict[int, bool] = {}
 
-    def of(self, node) -> Taint | None:
+    def of(self, node, barrier=None) -> Taint | None:
         """The first untrusted source found in `node`'s value, or None.
 
         The worklist carries the outermost access chain around each node, so
-        a finding shows `request.args.get("q")` rather than `request.args`."""
+        a finding shows `request.args.get("q")` rather than `request.args`.
+        `barrier(node)` returning True stops the trail there: a sink's own
+        sanitisers (a log sink accepts `repr()`, a shell sink does not)."""
         seen: set[int] = set()
         stack = [(node, 0, None)]
         while stack:
@@ -83,6 +90,8 @@ class TaintTracker:
             if current is None or current.id in seen or hops > MAX_HOPS:
                 continue
             seen.add(current.id)
+            if barrier is not None and barrier(current):
+                continue
             kind = current.type
             source = self._source(current)
             if source is not None:
@@ -126,11 +135,33 @@ class TaintTracker:
             return Taint(SOURCE_CALLS[name], node, ctx.text(node))
         if name and any(name.endswith(tail) for tail in LLM_CALL_TAILS):
             return Taint("llm", node, ctx.text(node))
-        if call.method in LLM_RUN_METHODS and call.func is not None:
+        if call.func is None or call.func.type != "attribute":
+            return None
+        if call.method in REQUEST_ATTRIBUTES:  # request.get_json(), await request.json()
+            accessed = self._access_source(call.func)
+            if accessed is not None:
+                return Taint(accessed.kind, node, ctx.text(node))
+        if call.method in HANDLER_METHODS and ctx.text(call.func).startswith("self.") \
+                and self._in_handler(node):  # tornado: self.get_argument("q")
+            return Taint("request", node, ctx.text(node))
+        if call.method in LLM_RUN_METHODS:
             receiver = call.func.child_by_field_name("object")
-            if receiver is not None and _mentions(ctx.text(receiver), LLM_RECEIVER_HINTS):
+            if receiver is not None and (_mentions(ctx.text(receiver), LLM_RECEIVER_HINTS)
+                                         or self._llm_client(receiver)):
                 return Taint("llm", node, ctx.text(node))
         return None
+
+    def _llm_client(self, receiver) -> bool:
+        """`ai = ChatOpenAI(...)`: a receiver constructed by an LLM library."""
+        if receiver.type != "identifier":
+            return False
+        for binding in self.ctx.reaching(self.ctx.text(receiver), receiver):
+            value = binding.value
+            if binding.kind == "assign" and value is not None and value.type == "call":
+                name = self.ctx.call(value).qualname or ""
+                if name.partition(".")[0] in LLM_CLIENT_MODULES:
+                    return True
+        return False
 
     def _access_source(self, node) -> Taint | None:
         ctx = self.ctx
@@ -157,13 +188,29 @@ class TaintTracker:
             or head.rpartition(".")[2] in REQUEST_OBJECT_NAMES
         ):
             return Taint("request", node, text)
+        if head == "self" and attr in HANDLER_ATTRIBUTES and self._in_handler(node):
+            return Taint("request", node, text)  # http.server: self.path, self.headers
         return None
+
+    def _in_handler(self, node) -> bool:
+        """Inside a class deriving from a `...RequestHandler` (http.server, tornado)."""
+        scope = self.ctx.scope_of(node)
+        while scope.type != "class_definition":
+            if scope.type == "module":
+                return False
+            scope = self.ctx.scope_of(scope)
+        cached = self._handlers.get(scope.id)
+        if cached is None:
+            bases = scope.child_by_field_name("superclasses")
+            cached = bases is not None and HANDLER_BASE_HINT in self.ctx.text(bases)
+            self._handlers[scope.id] = cached
+        return cached
 
     # -- propagation -----------------------------------------------------------
     def _identifier(self, node, hops: int):
         ctx = self.ctx
         name = ctx.text(node)
-        bindings = ctx.reaching(name, node)
+        bindings = _live(ctx.reaching(name, node), node)
         if bindings:
             return [(b.value, hops + 1) for b in bindings if b.value is not None]
         function = ctx.function_of(node)
@@ -180,13 +227,13 @@ class TaintTracker:
         if name in SANITIZERS or (call.method and call.method in SANITIZERS):
             return []
         inputs = []
-        if call.func is not None and call.func.type == "attribute":
+        if name in PROPAGATING_CALLS:  # also `json.loads(...)`, an attribute call
+            inputs.extend(call.positional)
+        elif call.func is not None and call.func.type == "attribute":
             inputs.append(call.func.child_by_field_name("object"))
             if call.method in PROPAGATING_METHOD_ARGS:
                 inputs.extend(call.positional)
                 inputs.extend(call.keywords.values())
-        elif name in PROPAGATING_CALLS:
-            inputs.extend(call.positional)
         return inputs
 
     def _route_parameters(self, function) -> dict[str, object]:
@@ -235,6 +282,40 @@ class _Param:
         self.name = name
         self.id = -node.id - 1
         self.type = "_route_parameter"
+
+
+def _live(bindings: list, use) -> list:
+    """Drop bindings overwritten by a later plain assignment that surely runs before `use`.
+
+    `x = request.args["x"]; x = int(x); sink(x)`: only `x = int(x)` reaches the
+    sink.  "Surely" means the assignment is a statement of a block that
+    encloses `use` (not inside an `if`, `try` or loop that `use` is outside of)."""
+    if len(bindings) < 2:
+        return bindings
+    cut = None
+    for binding in bindings:
+        if binding.kind == "assign" and (cut is None or binding.node.start_byte > cut) \
+                and _runs_before(binding.node, use):
+            cut = binding.node.start_byte
+    if cut is None:
+        return bindings
+    return [b for b in bindings if b.node.start_byte >= cut]
+
+
+def _runs_before(assignment, use) -> bool:
+    statement = assignment.parent
+    if statement is None or statement.type != "expression_statement" \
+            or use.start_byte < assignment.end_byte:
+        return False
+    block = statement.parent
+    current = use.parent
+    while current is not None:
+        if block is not None and current.id == block.id:
+            return True
+        if current.type in ("function_definition", "lambda", "class_definition"):
+            return False
+        current = current.parent
+    return False
 
 
 def _mentions(text: str, hints: frozenset[str]) -> bool:

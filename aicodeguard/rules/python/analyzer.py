@@ -17,6 +17,8 @@ from ...analysis.source import SourceFile
 from ...languages import ts_language
 from ...model import FileResult, Note
 from . import crypto, deserialization, injection, llm, secrets, web  # noqa: F401  (register checks)
+from . import web_config, web_cors, web_files, web_html, web_http, web_logic  # noqa: F401
+from ...supply.python_imports import add_import_refs
 from .checks import on
 
 QUERY_SOURCE = """
@@ -37,6 +39,7 @@ QUERY_SOURCE = """
 (comparison_operator) @node
 (decorated_definition) @node
 (return_statement) @node
+(keyword_argument) @node
 """
 
 # Calls that put a value into a container: `parts.append(user)` taints `parts`.
@@ -85,6 +88,7 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
             notes.append(Note(source.path, f"internal error in check {check.__name__} "
                               f"at line {line}: {error!r} (other checks still ran)"))
     result.findings.extend(ctx.findings)
+    add_import_refs(ctx, captures, result)
 
 
 def _match_call(ctx: PyContext, node, pending: list) -> None:

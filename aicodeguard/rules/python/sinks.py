@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...analysis.python.context import PyContext, StringInfo
 from ...analysis.python.taint import Taint
-from ...model import Related, RuleInfo, Severity
+from ...model import Confidence, Related, RuleInfo, Severity
 
 
 def raised(severity: Severity, taint: Taint | None) -> Severity:
@@ -35,15 +35,21 @@ def report_sink(
     *,
     llm_rule: RuleInfo | None = None,
     severity: Severity | None = None,
+    confidence: Confidence | None = None,
+    escalate: bool = True,
     fix=None,
 ) -> None:
-    """Report a dangerous value reaching a sink; LLM-tainted flows go to `llm_rule`."""
+    """Report a dangerous value reaching a sink; LLM-tainted flows go to `llm_rule`.
+
+    `escalate=False` for rules that only fire on remote data anyway (their
+    severity already assumes it)."""
     base = severity or rule.severity
     if taint is not None and taint.is_llm and llm_rule is not None:
         rule, base = llm_rule, llm_rule.severity
     ctx.report(
         rule, node, message + flow_suffix(ctx, taint),
-        severity=raised(base, taint) if rule is not llm_rule else base,
+        severity=raised(base, taint) if rule is not llm_rule and escalate else base,
+        confidence=confidence,
         related=source_note(ctx, taint) if taint is not None else (),
         fix=fix,
     )

@@ -1,0 +1,1 @@
+"""What JavaScript and TypeScript rules need: names, values, string building, taint."""

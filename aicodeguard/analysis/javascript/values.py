@@ -1,0 +1,300 @@
+"""Constant values and string building in JavaScript/TypeScript expressions.
+
+`literal` computes what an expression is when it does not depend on run-time
+data; `string_info` says how a string was put together (template literal,
+`+`, `.concat`, `.join`, `util.format`) and which parts are dynamic.  Names
+are followed through the bindings `JsContext` collected.  Explicit stacks and
+bounded depth: nothing recurses over the tree without a limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_HOPS = 12  # how many assignments a value is followed through
+MAX_DEPTH = 100  # how deeply nested an expression is evaluated
+
+# TypeScript wrappers that do not change the value.
+TRANSPARENT = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression",
+                         "non_null_expression", "type_assertion"})
+VALUE_BINDINGS = frozenset({"declare", "assign"})
+
+
+class Unknown:
+    """Sentinel: the value cannot be computed statically."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(slots=True)
+class StringInfo:
+    """How an expression that yields a string was put together."""
+
+    kinds: set[str] = field(default_factory=set)  # literal template concat join format
+    literal_text: str = ""
+    dynamic_parts: list = field(default_factory=list)
+
+    @property
+    def is_string(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def dynamic(self) -> bool:
+        return bool(self.dynamic_parts)
+
+    @property
+    def built(self) -> bool:
+        """True when the string was assembled from parts at run time."""
+        return bool(self.kinds - {"literal"}) and self.dynamic
+
+    def describe(self) -> str:
+        names = {
+            "template": "a template literal",
+            "concat": "`+` concatenation",
+            "join": "`.join()`",
+            "format": "`util.format()`",
+        }
+        found = [text for kind, text in names.items() if kind in self.kinds]
+        return " and ".join(found) if found else "a non-literal value"
+
+
+def unwrap(node):
+    """The expression inside parentheses and TypeScript casts."""
+    while node is not None and node.type in TRANSPARENT and node.named_child_count:
+        node = node.named_children[0]
+    return node
+
+
+def literal(ctx, node, hops: int = 0, depth: int = 0):
+    """The constant value of an expression, or UNKNOWN."""
+    node = unwrap(node)
+    if node is None or hops > MAX_HOPS or depth > MAX_DEPTH:
+        return UNKNOWN
+    depth += 1
+    kind = node.type
+    if kind == "string":
+        return _string_text(ctx, node)
+    if kind == "template_string":
+        if any(child.type == "template_substitution" for child in node.named_children):
+            return UNKNOWN
+        return _string_text(ctx, node)
+    if kind == "number":
+        return _number(ctx.text(node))
+    if kind in ("true", "false"):
+        return kind == "true"
+    if kind in ("null", "undefined"):
+        return None
+    if kind == "unary_expression":
+        return _unary(ctx, node, hops, depth)
+    if kind == "binary_expression":
+        op = node.child_by_field_name("operator")
+        if op is None or ctx.text(op) != "+":
+            return UNKNOWN
+        left = literal(ctx, node.child_by_field_name("left"), hops, depth)
+        right = literal(ctx, node.child_by_field_name("right"), hops, depth)
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        if isinstance(left, str) or isinstance(right, str):
+            return _js_str(left) + _js_str(right)
+        return left + right if isinstance(left, (int, float)) and isinstance(right, (int, float)) \
+            else UNKNOWN
+    if kind == "array":
+        items = [literal(ctx, child, hops, depth) for child in node.named_children
+                 if child.type != "comment"]
+        return UNKNOWN if any(item is UNKNOWN for item in items) else items
+    if kind == "identifier":
+        bindings = ctx.reaching(ctx.text(node), node)
+        if not bindings or any(b.kind not in VALUE_BINDINGS for b in bindings):
+            return UNKNOWN
+        return literal(ctx, bindings[-1].value, hops + 1, depth)
+    return UNKNOWN
+
+
+def _unary(ctx, node, hops: int, depth: int):
+    op = node.child_by_field_name("operator")
+    symbol = ctx.text(op) if op is not None else ""
+    if symbol == "void":
+        return None
+    value = literal(ctx, node.child_by_field_name("argument"), hops, depth)
+    if value is UNKNOWN:
+        return UNKNOWN
+    if symbol == "!":
+        return not value
+    if symbol == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return -value
+    if symbol == "+" and isinstance(value, (int, float)):
+        return value
+    return UNKNOWN
+
+
+def _js_str(value) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ",".join(_js_str(item) for item in value)
+    return str(value)
+
+
+def _number(text: str):
+    text = text.replace("_", "").rstrip("n")
+    try:
+        return int(text, 0) if text[:2].lower() in ("0x", "0o", "0b") else (
+            int(text) if text.isdigit() else float(text))
+    except ValueError:
+        return UNKNOWN
+
+
+def _string_text(ctx, node) -> str:
+    pieces = []
+    for child in node.named_children:
+        if child.type == "string_fragment":
+            pieces.append(ctx.text(child))
+        elif child.type == "escape_sequence":
+            pieces.append(unescape(ctx.text(child)))
+        elif child.type == "html_character_reference":
+            pieces.append(ctx.text(child))
+    return "".join(pieces)
+
+
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f",
+                   "v": "\v"}
+_CODE_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]+)\})")
+
+
+def unescape(text: str) -> str:
+    """The character(s) a JavaScript escape sequence stands for."""
+    match = _CODE_ESCAPE.fullmatch(text)
+    if match:
+        code = int(next(group for group in match.groups() if group), 16)
+        return chr(code) if code <= 0x10FFFF else ""
+    if len(text) == 2 and text[0] == "\\":
+        return _SIMPLE_ESCAPES.get(text[1], text[1])
+    return text.lstrip("\\")
+
+
+def string_info(ctx, node) -> StringInfo:
+    """How a string was built, following names through assignments."""
+    info = StringInfo()
+    pieces: list[str] = []
+    stack = [(node, 0)]
+    seen: set[int] = set()
+    while stack:
+        current, hops = stack.pop()
+        current = unwrap(current)
+        if current is None or current.id in seen:
+            continue
+        seen.add(current.id)
+        kind = current.type
+        if kind == "string":
+            info.kinds.add("literal")
+            pieces.append(_string_text(ctx, current))
+        elif kind == "template_string":
+            _template(ctx, current, info, pieces)
+        elif kind == "binary_expression" and _operator(ctx, current) == "+":
+            info.kinds.add("concat")
+            stack.append((current.child_by_field_name("right"), hops))
+            stack.append((current.child_by_field_name("left"), hops))
+        elif kind == "call_expression":
+            _string_call(ctx, current, hops, info, pieces, stack)
+        elif kind == "identifier" and hops < MAX_HOPS:
+            bindings = [b for b in ctx.reaching(ctx.text(current), current)
+                        if b.kind in VALUE_BINDINGS or b.kind == "augment"]
+            if not bindings or any(b.value is None for b in bindings):
+                _opaque(ctx, current, info, pieces)
+                continue
+            if any(b.kind == "augment" for b in bindings):
+                info.kinds.add("concat")
+            stack.extend((b.value, hops + 1) for b in reversed(bindings))
+        else:
+            _opaque(ctx, current, info, pieces)
+    info.literal_text = "".join(pieces)
+    return info
+
+
+def _operator(ctx, node) -> str:
+    op = node.child_by_field_name("operator")
+    return ctx.text(op) if op is not None else ""
+
+
+def _template(ctx, node, info: StringInfo, pieces: list[str]) -> None:
+    dynamic = False
+    for child in node.named_children:
+        kind = child.type
+        if kind == "string_fragment":
+            pieces.append(ctx.text(child))
+        elif kind == "escape_sequence":
+            pieces.append(unescape(ctx.text(child)))
+        elif kind == "template_substitution":
+            expr = child.named_children[0] if child.named_child_count else None
+            value = literal(ctx, expr)
+            if value is UNKNOWN:
+                dynamic = True
+                info.dynamic_parts.append(expr)
+            else:
+                pieces.append(_js_str(value))
+    info.kinds.add("template" if dynamic else "literal")
+
+
+# Methods that return a changed copy of the receiver string.
+_STRING_METHODS = frozenset({
+    "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "toString", "slice",
+    "substring", "substr", "normalize", "toLocaleLowerCase", "toLocaleUpperCase",
+})
+
+
+def _string_call(ctx, call, hops, info: StringInfo, pieces, stack) -> None:
+    func = unwrap(call.child_by_field_name("function"))
+    args = call.child_by_field_name("arguments")
+    arg_nodes = [a for a in args.named_children if a.type != "comment"] \
+        if args is not None and args.type == "arguments" else []
+    if func is not None and func.type == "member_expression":
+        receiver = func.child_by_field_name("object")
+        prop = func.child_by_field_name("property")
+        method = ctx.text(prop) if prop is not None else ""
+        if method == "concat":
+            info.kinds.add("concat")
+            stack.extend((arg, hops) for arg in reversed(arg_nodes))
+            stack.append((receiver, hops))
+            return
+        if method == "join":
+            info.kinds.add("join")
+            items = ctx.array_items(receiver)
+            if items is None:
+                info.dynamic_parts.append(receiver)
+            else:
+                stack.extend((item, hops) for item in reversed(items))
+            return
+        if method in _STRING_METHODS:
+            stack.append((receiver, hops))
+            return
+    name = ctx.qualname(func) if func is not None else None
+    if name in ("util.format", "format") and arg_nodes:
+        info.kinds.add("format")
+        stack.append((arg_nodes[0], hops))
+        for arg in arg_nodes[1:]:
+            if literal(ctx, arg) is UNKNOWN:
+                info.dynamic_parts.append(arg)
+        return
+    if name == "String" and arg_nodes:
+        stack.append((arg_nodes[0], hops))
+        return
+    _opaque(ctx, call, info, pieces)
+
+
+def _opaque(ctx, node, info: StringInfo, pieces: list[str]) -> None:
+    value = literal(ctx, node)
+    if value is UNKNOWN:
+        info.dynamic_parts.append(node)
+    else:
+        pieces.append(_js_str(value))

@@ -1,0 +1,196 @@
+"""`aicodeguard install-hooks`: the plain git hooks, for repositories without the
+pre-commit framework.
+
+An existing hook is never overwritten: it is renamed to ``<hook>.pre-aicodeguard`` and
+aicodeguard's hook runs it first, so both must pass.  ``--uninstall`` removes
+aicodeguard's hooks and puts the previous ones back.  With ``--notes`` (opt-in) a
+post-commit hook also records in git notes (``refs/notes/aicodeguard``) which
+aicodeguard version checked each commit and with what result: the pre-commit scan
+leaves a record naming the tree it checked, and the post-commit hook turns it into a
+note only if the commit has exactly that tree.  The hook texts are `TEMPLATES`;
+``hooks/`` in the source tree holds the same texts for people who copy them by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+from . import __version__
+from .gitdiff import GitError, git
+
+MARKER = "# aicodeguard-hook"  # marks a hook this module wrote
+PREVIOUS_SUFFIX = ".pre-aicodeguard"
+NOTES_REF = "aicodeguard"
+NOTES_SETTING = "aicodeguard.notes"  # git config switch read by the pre-commit hook
+RECORD_FILE = "aicodeguard-check"  # in the git folder, from pre-commit to post-commit
+
+PRE_COMMIT = """\
+#!/bin/sh
+# aicodeguard-hook: blocks a commit that adds insecure code or a hallucinated dependency.
+# Scans what the commit will record (the staged content, not the working tree).
+# Installed by `aicodeguard install-hooks` (or copied here by hand); remove it with
+# `aicodeguard install-hooks --uninstall`; skip it once with `git commit --no-verify`.
+# A baseline of accepted findings is used when .aicodeguard-baseline.json exists.
+
+# The hook that was here before aicodeguard was installed runs first.
+previous="$(dirname "$0")/pre-commit.pre-aicodeguard"
+if [ -x "$previous" ]; then
+    "$previous" "$@" || exit $?
+fi
+
+set -- scan --staged --hook
+if [ -f .aicodeguard-baseline.json ]; then
+    set -- "$@" --baseline .aicodeguard-baseline.json
+fi
+if [ "$(git config --bool aicodeguard.notes)" = true ]; then
+    set -- "$@" --record-check  # for the post-commit hook's git note
+fi
+
+AICODEGUARD_PYTHON={python}
+if [ -n "$AICODEGUARD_PYTHON" ] && [ -x "$AICODEGUARD_PYTHON" ]; then
+    exec "$AICODEGUARD_PYTHON" -m aicodeguard "$@"
+elif command -v aicodeguard >/dev/null 2>&1; then
+    exec aicodeguard "$@"
+fi
+echo "aicodeguard: not installed, so the staged files were not checked. Install it" >&2
+echo "(pip install aicodeguard) or remove this hook: $0" >&2
+exit 1
+"""
+
+POST_COMMIT = """\
+#!/bin/sh
+# aicodeguard-hook: records in git notes (refs/notes/aicodeguard) which aicodeguard
+# version checked this commit and with what result; see `git log --notes=aicodeguard`.
+# Installed by `aicodeguard install-hooks --notes`; the pre-commit hook leaves the record.
+
+previous="$(dirname "$0")/post-commit.pre-aicodeguard"
+if [ -x "$previous" ]; then
+    "$previous" "$@"
+fi
+
+record="$(git rev-parse --git-path aicodeguard-check)"
+if [ -f "$record" ]; then
+    # Only when the commit holds exactly the content that was checked.
+    if [ "$(sed -n 1p "$record")" = "$(git rev-parse 'HEAD^{tree}')" ]; then
+        sed 1d "$record" | git notes --ref=aicodeguard add -f -F - HEAD
+    fi
+    rm -f "$record"
+fi
+"""
+
+TEMPLATES = {"pre-commit": PRE_COMMIT, "post-commit": POST_COMMIT}
+
+
+def hook_text(name: str, python: str | None) -> str:
+    """Hook `name`; `python` is the interpreter that has aicodeguard (None: use PATH)."""
+    return TEMPLATES[name].replace("{python}", shlex.quote(python) if python else '""')
+
+
+def hooks_dir() -> str:
+    """The folder git runs hooks from (honours core.hooksPath)."""
+    path = os.fsdecode(git("rev-parse", "--git-path", "hooks").rstrip(b"\n"))
+    return os.path.abspath(path)
+
+
+def _mentions(path: str, text: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return text in handle.read(4096)
+    except OSError:
+        return False
+
+
+def _is_ours(path: str) -> bool:
+    return _mentions(path, MARKER)
+
+
+def _write_hook(path: str, name: str) -> None:
+    temporary = f"{path}.tmp{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(hook_text(name, sys.executable))
+    os.chmod(temporary, 0o755)
+    os.replace(temporary, path)
+
+
+def install(notes: bool = False) -> int:
+    folder = hooks_dir()
+    os.makedirs(folder, exist_ok=True)
+    for name in ("pre-commit", "post-commit") if notes else ("pre-commit",):
+        status = _install_one(folder, name)
+        if status:
+            return status
+    if notes:
+        git("config", NOTES_SETTING, "true")
+        print(f"aicodeguard: each checked commit gets a git note in refs/notes/{NOTES_REF} "
+              f"(show them with `git log --notes={NOTES_REF}`)")
+    return 0
+
+
+def _install_one(folder: str, name: str) -> int:
+    hook = os.path.join(folder, name)
+    previous = hook + PREVIOUS_SUFFIX
+    shown = os.path.relpath(hook)
+    if os.path.lexists(hook) and not _is_ours(hook):
+        if os.path.lexists(previous):
+            print(f"aicodeguard: error: {shown} is not aicodeguard's hook and "
+                  f"{os.path.relpath(previous)} already exists; move one of them away and "
+                  "run install-hooks again", file=sys.stderr)
+            return 2
+        framework = _mentions(hook, "File generated by pre-commit")
+        os.replace(hook, previous)
+        print(f"aicodeguard: kept your existing hook as {os.path.relpath(previous)}; "
+              "it runs first, then aicodeguard")
+        if framework:
+            print("aicodeguard: this repository uses the pre-commit framework; listing the "
+                  "aicodeguard hooks in .pre-commit-config.yaml fits it better (see README)")
+    elif os.path.lexists(hook):
+        print(f"aicodeguard: updating the hook already in {shown}")
+    _write_hook(hook, name)
+    print(f"aicodeguard: installed the {name} hook in {shown}")
+    return 0
+
+
+def uninstall() -> int:
+    folder = hooks_dir()
+    for name in TEMPLATES:
+        hook = os.path.join(folder, name)
+        previous = hook + PREVIOUS_SUFFIX
+        shown = os.path.relpath(hook)
+        if not os.path.lexists(hook) or not _is_ours(hook):
+            if name == "pre-commit":
+                state = "is not aicodeguard's; left it alone" if os.path.lexists(hook) \
+                    else "does not exist"
+                print(f"aicodeguard: nothing to uninstall: {shown} {state}")
+            continue
+        os.remove(hook)
+        if os.path.lexists(previous):
+            os.replace(previous, hook)
+            print(f"aicodeguard: removed the hook and restored your previous {shown}")
+        else:
+            print(f"aicodeguard: removed the hook {shown}")
+    try:
+        git("config", "--unset", NOTES_SETTING)
+    except GitError:
+        pass  # was not set
+    return 0
+
+
+def record_check(summary: str, passed: bool) -> None:
+    """Leave the post-commit hook a record of this check of the index (see module doc).
+
+    Written only when the check passed; a failed check removes an older record, so a
+    later `git commit --no-verify` of other content gets no note.
+    """
+    try:
+        path = os.fsdecode(git("rev-parse", "--git-path", RECORD_FILE).rstrip(b"\n"))
+        if not passed:
+            if os.path.exists(path):
+                os.remove(path)
+            return
+        tree = git("write-tree").decode().strip()  # the tree `git commit` is about to record
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(f"{tree}\nChecked by aicodeguard {__version__}: passed.\n{summary}\n")
+    except (GitError, OSError):
+        pass  # a missing note must never block a commit

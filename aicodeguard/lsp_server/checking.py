@@ -1,0 +1,218 @@
+"""Check one snapshot of an open document and turn the findings into diagnostics.
+
+Runs on the analysis thread, one job at a time, so each document's syntax tree
+is only ever touched here: the edits made since the previous job are applied to
+the old tree and tree-sitter re-parses only what changed.  Then the same engine,
+package checks and policy as `aicodeguard scan` run, and everything a code action
+will need (fix edits, where a suppression comment goes) is computed now and
+carried in `Diagnostic.data`, in the client's position units.
+
+Package checks answer from the offline snapshot here.  When the configuration
+allows the network and the file names packages, the analysis carries a
+`followup`: the same check with registry look-ups, which `check_online` runs on
+another thread (with its own copy of the tree) while the editor already shows
+the offline answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from ..analysis.source import SourceFile
+from ..api import rules_run
+from ..config import Config
+from ..engine import analyze_utf8
+from ..languages import GRAMMARS, parser
+from ..model import Edit, FileResult, Finding, Location, Note, NoteLevel, Severity
+from ..parse_guard import parse_refusal
+from ..policy import apply_policy
+from ..rules import doc_url
+from ..rules.meta import UNUSED_SUPPRESSION
+from .suppress import comment_syntax, suppression_edit
+from .text import TreeEdit, to_client_column
+
+SOURCE = "aicodeguard"
+TAGS = {UNUSED_SUPPRESSION.id: [types.DiagnosticTag.Unnecessary]}
+
+
+def lsp_severity(severity: Severity, fail_on: Severity) -> types.DiagnosticSeverity:
+    """Red means "the commit hook and CI will reject this" (at or above fail-on);
+    below it, yellow, and low (informational by definition) stays blue."""
+    if severity >= fail_on:
+        return types.DiagnosticSeverity.Error
+    if severity > Severity.LOW:
+        return types.DiagnosticSeverity.Warning
+    return types.DiagnosticSeverity.Information
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of a document, with everything needed to check it off the loop."""
+
+    uri: str
+    path: str
+    language: str
+    version: int | None
+    data: bytes
+    edits: tuple[TreeEdit, ...]
+    config: Config
+    fail_on: Severity
+    encoding: str
+
+
+@dataclass
+class Analysis:
+    version: int | None
+    diagnostics: list[types.Diagnostic] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    online: bool = False  # package verdicts include the registry's answers
+    # (snapshot, findings before package checks, tree copy) for the online pass
+    followup: tuple | None = None
+
+
+class SyntaxState:
+    """A document's last syntax tree; owned by the analysis thread."""
+
+    __slots__ = ("tree",)
+
+    def __init__(self) -> None:
+        self.tree = None
+
+    def parse(self, language: str, data: bytes, edits: tuple[TreeEdit, ...]):
+        tree = self.tree
+        if tree is not None and not edits:
+            return tree
+        if tree is not None:
+            for edit in edits:
+                tree.edit(*edit)
+            tree = parser(language).parse(data, tree)
+        else:
+            tree = parser(language).parse(data)
+        self.tree = tree
+        return tree
+
+
+def check(snapshot: Snapshot, state: SyntaxState) -> Analysis:
+    data, config, language = snapshot.data, snapshot.config, snapshot.language
+    if len(data) > config.max_file_size:
+        state.tree = None
+        return _not_checked(snapshot, f"it is larger than the {config.max_file_size // 1024} "
+                            "KiB limit (max-file-size)")
+    tree = None
+    if language in GRAMMARS:
+        refusal = parse_refusal(language, data)
+        if refusal is not None:
+            state.tree = None
+            return _not_checked(snapshot, refusal)
+        tree = state.parse(language, data, snapshot.edits)
+    result = analyze_utf8(snapshot.path, data, language, tree)
+    followup = None
+    if result.imports and not config.offline:
+        unchecked = replace(result, findings=list(result.findings))
+        followup = (snapshot, unchecked, tree.copy() if tree is not None else None)
+    analysis = _finish(snapshot, result, tree, config.with_overrides(offline=True))
+    analysis.followup = followup
+    return analysis
+
+
+def check_online(snapshot: Snapshot, result: FileResult, tree) -> Analysis:
+    """The package checks with registry look-ups (bounded by network-deadline)."""
+    analysis = _finish(snapshot, result, tree, snapshot.config)
+    analysis.online = True
+    return analysis
+
+
+def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config) -> Analysis:
+    from ..supply.check import check_project
+
+    config, language, data = snapshot.config, snapshot.language, snapshot.data
+    notes = check_project([result], package_config) if result.imports else []
+    outcome = apply_policy([result], config, rules_run([language]), notes)
+    source = SourceFile(snapshot.path, data)
+    positions = Positions(source, snapshot.encoding)
+    syntax = comment_syntax(language, snapshot.path)
+    diagnostics = []
+    for finding in outcome.findings:
+        suppress = suppression_edit(finding.rule_id, finding.location.line, source,
+                                    result.suppressions, tree, syntax)
+        diagnostics.append(_diagnostic(finding, snapshot, positions, suppress))
+    notes = [note for note in outcome.notes if note.level is not NoteLevel.INFO]
+    return Analysis(snapshot.version, diagnostics, notes)
+
+
+class Positions:
+    """Engine positions (1-based line, code-point column) to client positions."""
+
+    def __init__(self, source: SourceFile, encoding: str):
+        self.source = source
+        self.encoding = encoding
+
+    def position(self, line: int, column: int) -> types.Position:
+        row = min(max(line - 1, 0), self.source.line_count - 1)
+        text = self.source.line_text(row)
+        return types.Position(row, to_client_column(text, max(column - 1, 0), self.encoding))
+
+    def range(self, span: Location | Edit) -> types.Range:
+        return types.Range(self.position(span.line, span.column),
+                           self.position(span.end_line, span.end_column))
+
+
+def text_edit_data(positions: Positions, edit: Edit) -> dict:
+    """A TextEdit as the JSON the client echoes back in `Diagnostic.data`."""
+    span = positions.range(edit)
+    return {
+        "range": {
+            "start": {"line": span.start.line, "character": span.start.character},
+            "end": {"line": span.end.line, "character": span.end.character},
+        },
+        "newText": edit.new_text,
+    }
+
+
+def _diagnostic(finding: Finding, snapshot: Snapshot, positions: Positions,
+                suppress: Edit | None) -> types.Diagnostic:
+    data: dict = {"version": snapshot.version, "rule": finding.rule_id}
+    if finding.fix is not None:
+        data["fix"] = {
+            "title": finding.fix.title,
+            "safe": finding.fix.safe,
+            "edits": [text_edit_data(positions, edit) for edit in finding.fix.edits],
+        }
+    if suppress is not None:
+        data["suppress"] = text_edit_data(positions, suppress)
+    related = [types.DiagnosticRelatedInformation(_location(item.location, snapshot, positions),
+                                                  item.message)
+               for item in finding.related]
+    return types.Diagnostic(
+        range=positions.range(finding.location),
+        message=finding.message,
+        severity=lsp_severity(finding.severity, snapshot.fail_on),
+        code=finding.rule_id,
+        code_description=types.CodeDescription(href=doc_url(finding.rule_id)),
+        source=SOURCE,
+        related_information=related or None,
+        tags=TAGS.get(finding.rule_id),
+        data=data,
+    )
+
+
+def _not_checked(snapshot: Snapshot, reason: str) -> Analysis:
+    """A file the engine must not (or need not) analyse gets one quiet notice."""
+    message = f"aicodeguard did not check this file: {reason}"
+    notice = types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=message, severity=types.DiagnosticSeverity.Information, source=SOURCE)
+    return Analysis(snapshot.version, [notice],
+                    [Note(snapshot.path, message, NoteLevel.WARNING)])
+
+
+def _location(location: Location, snapshot: Snapshot, positions: Positions) -> types.Location:
+    if location.path == snapshot.path:
+        return types.Location(snapshot.uri, positions.range(location))
+    # Another file's text is not at hand: code-point columns (exact for ASCII lines).
+    start = types.Position(location.line - 1, location.column - 1)
+    end = types.Position(location.end_line - 1, location.end_column - 1)
+    return types.Location(from_fs_path(location.path) or location.path, types.Range(start, end))

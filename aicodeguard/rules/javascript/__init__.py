@@ -1,0 +1,1 @@
+"""JavaScript, TypeScript and TSX/JSX checks (one query per file, dictionary dispatch)."""

@@ -1,0 +1,161 @@
+"""Python checks for text that ends up running as code.
+
+AIG103 eval/exec/compile and interactive interpreters, AIG104 imports by a
+name from outside, AIG110 template sources built from data (a template
+engine runs what the template says: `{{ ''.__class__.__mro__ }}` and up).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Confidence, Severity
+from ..injection import CODE_INJECTION, IMPORT_INJECTION, TEMPLATE_INJECTION
+from ..llm import LLM_OUTPUT_TO_CODE
+from .checks import on
+from .injection_values import assess, value_of, web_taint
+from .sinks import report_sink
+
+# qualname -> (position, keyword) of the code text.
+CODE_CALLS = {
+    **{name: (0, "source") for name in (
+        "eval", "exec", "builtins.eval", "builtins.exec", "__builtins__.eval",
+        "__builtins__.exec", "__builtin__.eval", "compile", "builtins.compile")},
+    "execfile": (0, "filename"),
+    "__builtin__.execfile": (0, "filename"),
+}
+_RUNS_CODE_OBJECTS = frozenset({"eval", "exec", "builtins.eval", "builtins.exec"})
+# Methods of the `code` module's interpreters that run their argument as source.
+INTERPRETER_METHODS = ("runsource", "runcode", "push")
+INTERPRETER_CLASSES = frozenset({"code.InteractiveInterpreter", "code.InteractiveConsole"})
+
+IMPORT_CALLS = {
+    "importlib.import_module": (0, "name"),
+    "__import__": (0, "name"),
+    "importlib.__import__": (0, "name"),
+    "builtins.__import__": (0, "name"),
+    "imp.load_source": (1, "pathname"),
+    "runpy.run_module": (0, "mod_name"),
+    "runpy.run_path": (0, "path_name"),
+}
+
+TEMPLATE_CALLS = {
+    "flask.render_template_string": (0, "source"),
+    "quart.render_template_string": (0, "source"),
+    "jinja2.Template": (0, "source"),
+    "jinja2.environment.Template": (0, "source"),
+    "mako.template.Template": (0, "text"),
+    "django.template.Template": (0, "template_string"),
+    "django.template.base.Template": (0, "template_string"),
+    "tornado.template.Template": (0, "template_string"),
+}
+# `f"plugins.{name}"`: the import stays inside one package (less at stake).
+_PACKAGE_PREFIX = re.compile(r"[rRbBuUfF]*[\"']\w+(\.\w+)*\.")
+# `<receiver>.from_string(src)`: jinja2 environments, Django `engines[...]`.
+_TEMPLATE_RECEIVER_HINTS = ("env", "jinja", "engine", "template")
+
+
+@on.call(*CODE_CALLS)
+def code_call(ctx, call) -> None:
+    if "." not in call.qualname and _defined_here(ctx, call.qualname):
+        return  # py_compile's own `compile()`, a local `eval` helper
+    position, keyword = CODE_CALLS[call.qualname]
+    source = call.arg(position, keyword)
+    if call.qualname in _RUNS_CODE_OBJECTS and _is_compiled(ctx, source):
+        return  # `exec(compile(src, ...))`: reported at `compile`
+    check_code(ctx, call, source)
+
+
+@on.method(*INTERPRETER_METHODS)
+def interpreter_method(ctx, call) -> None:
+    receiver = value_of(ctx, call.func.child_by_field_name("object"))
+    if receiver is None or receiver.type != "call" \
+            or ctx.call(receiver).qualname not in INTERPRETER_CLASSES:
+        return
+    check_code(ctx, call, call.arg(0, "source" if call.method == "runsource" else None))
+
+
+@on.call("logging.config.listen")
+def logging_listener(ctx, call) -> None:
+    if "verify" in call.keywords or len(call.positional) > 1:
+        return
+    ctx.report(CODE_INJECTION, call.node,
+               "`logging.config.listen` accepts a logging configuration from a socket and "
+               "applies it, and a configuration can name any callable to run; pass `verify=` "
+               "to check a signature, or load the configuration from a file",
+               severity=Severity.MEDIUM, confidence=Confidence.MEDIUM)
+
+
+def check_code(ctx, call, source) -> None:
+    found = assess(ctx, source)
+    if found is None:
+        return
+    if found.built or found.taint is not None:
+        what = f"built with {found.how()}" if found.built else "taken from outside"
+        report_sink(ctx, CODE_INJECTION, source,
+                    f"Python code {what} is run by `{call.name}`; whoever controls the value "
+                    "runs any code in this process: parse the data instead (`json.loads`, "
+                    "`ast.literal_eval`) or dispatch to a fixed set of functions", found.taint,
+                    llm_rule=LLM_OUTPUT_TO_CODE)
+        return
+    report_sink(ctx, CODE_INJECTION, source,
+                f"a non-constant value is run as Python code by `{call.name}`; if any caller "
+                "passes outside data it runs any code: parse the data instead "
+                "(`json.loads`, `ast.literal_eval`)", None, severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM)
+
+
+def _defined_here(ctx, name: str) -> bool:
+    """The module defines or assigns its own `name`, shadowing the builtin."""
+    pattern = rb"^(?:async[ \t]+)?def[ \t]+" + name.encode() + rb"\b|^" + name.encode() \
+        + rb"[ \t]*="
+    return re.search(pattern, ctx.source.data, re.MULTILINE) is not None
+
+
+def _is_compiled(ctx, node) -> bool:
+    value = value_of(ctx, node)
+    return value is not None and value.type == "call" \
+        and ctx.call(value).qualname in ("compile", "builtins.compile")
+
+
+@on.call(*IMPORT_CALLS)
+def import_by_name(ctx, call) -> None:
+    position, keyword = IMPORT_CALLS[call.qualname]
+    name = call.arg(position, keyword)
+    found = assess(ctx, name)
+    taint = web_taint(ctx, found.parts) if found is not None else None
+    if taint is None:
+        return
+    fixed_prefix = found.built and _PACKAGE_PREFIX.match(ctx.text(value_of(ctx, name)))
+    report_sink(ctx, IMPORT_INJECTION, name,
+                f"the module loaded by `{call.name}` is named by outside data; importing runs "
+                "the module's code: map the allowed names to modules in a dictionary", taint,
+                llm_rule=LLM_OUTPUT_TO_CODE, escalate=False,
+                severity=Severity.MEDIUM if fixed_prefix else None)
+
+
+@on.call(*TEMPLATE_CALLS)
+def template_call(ctx, call) -> None:
+    position, keyword = TEMPLATE_CALLS[call.qualname]
+    check_template(ctx, call, call.arg(position, keyword))
+
+
+@on.method("from_string")
+def template_from_string(ctx, call) -> None:
+    receiver = call.func.child_by_field_name("object")
+    text = ctx.text(value_of(ctx, receiver)).lower()
+    if "sandbox" in text or not any(hint in text for hint in _TEMPLATE_RECEIVER_HINTS):
+        return
+    check_template(ctx, call, call.arg(0, "source"))
+
+
+def check_template(ctx, call, source) -> None:
+    found = assess(ctx, source)
+    if found is None or not (found.built or found.taint is not None):
+        return
+    what = f"built with {found.how()}" if found.built else "taken from outside"
+    report_sink(ctx, TEMPLATE_INJECTION, source,
+                f"template source {what} is passed to `{call.name}`; the engine runs "
+                "expressions found in the data (server-side template injection): keep the "
+                "template constant and pass values as template variables", found.taint,
+                llm_rule=LLM_OUTPUT_TO_CODE)

@@ -1,0 +1,274 @@
+"""Python checks for AIG102 (shell command built from data) and AIG112 (argument injection).
+
+A command reaches the operating system in one of two shapes: a string a
+shell parses (`os.system`, `shell=True`, `sh -c STRING`), where any inserted
+text can add commands; or an argument vector run directly, where untrusted
+data is harmless unless it chooses the program or is read as an option.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...analysis.python.context import UNKNOWN
+from ...model import Confidence, Edit, Fix, Severity
+from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
+from ..llm import LLM_OUTPUT_TO_SHELL
+from .checks import on
+from .injection_values import assess, remote_taint, sequence_items, web_taint
+from .sinks import report_sink
+
+# Calls whose command string always goes through a shell: qualname -> (position, keyword).
+SHELL_STRING_CALLS = {
+    "os.system": (0, "command"),
+    "os.popen": (0, "cmd"),
+    "os.popen2": (0, "cmd"),
+    "os.popen3": (0, "cmd"),
+    "os.popen4": (0, "cmd"),
+    "popen2.popen2": (0, "cmd"),
+    "popen2.popen3": (0, "cmd"),
+    "popen2.popen4": (0, "cmd"),
+    "popen2.Popen3": (0, "cmd"),
+    "popen2.Popen4": (0, "cmd"),
+    "commands.getoutput": (0, "cmd"),
+    "commands.getstatusoutput": (0, "cmd"),
+    "subprocess.getoutput": (0, "cmd"),
+    "subprocess.getstatusoutput": (0, "cmd"),
+    "asyncio.create_subprocess_shell": (0, "cmd"),
+    "asyncio.subprocess.create_subprocess_shell": (0, "cmd"),
+    "platform.popen": (0, "cmd"),
+    "fabric.api.run": (0, "command"),
+    "fabric.api.sudo": (0, "command"),
+    "fabric.api.local": (0, "command"),
+    "fabric.operations.run": (0, "command"),
+    "fabric.operations.sudo": (0, "command"),
+    "fabric.operations.local": (0, "command"),
+    "invoke.run": (0, "command"),
+}
+# Methods that run their argument through a shell, whatever the receiver (paramiko).
+SHELL_STRING_METHODS = {"exec_command": (0, "command")}
+
+# subprocess functions: `args` is a string for a shell or a vector without one.
+SUBPROCESS_CALLS = ("subprocess.Popen", "subprocess.call", "subprocess.run",
+                    "subprocess.check_call", "subprocess.check_output")
+
+# Argument-vector calls: qualname -> (program position, first argv position, argv is a list).
+# With a program position the vector starts with argv[0] (the name the program sees).
+EXEC_CALLS = {
+    **{f"os.{name}": (0, 1, False) for name in ("execl", "execle", "execlp", "execlpe")},
+    **{f"os.{name}": (0, 1, True) for name in ("execv", "execve", "execvp", "execvpe",
+                                              "posix_spawn", "posix_spawnp")},
+    **{f"os.{name}": (1, 2, False) for name in ("spawnl", "spawnle", "spawnlp", "spawnlpe")},
+    **{f"os.{name}": (1, 2, True) for name in ("spawnv", "spawnve", "spawnvp", "spawnvpe")},
+    "asyncio.create_subprocess_exec": (None, 0, False),
+    "asyncio.subprocess.create_subprocess_exec": (None, 0, False),
+    "pty.spawn": (None, 0, True),
+}
+
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "csh", "tcsh", "fish", "busybox",
+                    "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"})
+_SCRIPT_FLAG = re.compile(r"-[a-z]*c|/[cCkK]|-(?:command|Command|c)", re.ASCII)
+SHELL_SANITISERS = frozenset({"shlex.join"})
+_FIXABLE_TEXT = re.compile(r"[\w./:=,@%+\s-]*", re.ASCII)
+
+
+@on.call(*SHELL_STRING_CALLS)
+def shell_string_call(ctx, call) -> None:
+    position, keyword = SHELL_STRING_CALLS[call.qualname]
+    check_shell_string(ctx, call, call.arg(position, keyword))
+
+
+@on.method(*SHELL_STRING_METHODS)
+def shell_string_method(ctx, call) -> None:
+    position, keyword = SHELL_STRING_METHODS[call.method]
+    check_shell_string(ctx, call, call.arg(position, keyword))
+
+
+@on.call(*SUBPROCESS_CALLS)
+def subprocess_call(ctx, call) -> None:
+    command = call.arg(0, "args")
+    if command is None:
+        return
+    shell_node = call.keywords.get("shell")
+    shell = ctx.literal(shell_node) if shell_node is not None else False
+    items = sequence_items(ctx, command)
+    if items is None:
+        if shell is not UNKNOWN and not shell:
+            check_program(ctx, call, command)
+        else:  # a string with shell=True, or with a flag whose value is not known
+            check_shell_string(ctx, call, command, fix=_argv_fix(ctx, command, shell_node))
+        return
+    if shell is not UNKNOWN and shell and items:
+        fix = _drop_shell(ctx, shell_node, "Run the list directly without a shell")
+        check_shell_string(ctx, call, items[0][0], fix=fix)
+        return
+    check_argv(ctx, call, items, None)
+
+
+@on.call(*EXEC_CALLS)
+def exec_call(ctx, call) -> None:
+    program_at, argv_at, as_list = EXEC_CALLS[call.qualname]
+    program = call.arg(program_at) if program_at is not None else None
+    if as_list:
+        items = sequence_items(ctx, call.arg(argv_at))
+        if items is None:
+            argv = call.arg(argv_at)
+            if program is None and argv is not None:
+                check_program(ctx, call, argv)
+            items = []
+    else:
+        items = [(node, node.type == "list_splat") for node in call.positional[argv_at:]]
+    check_argv(ctx, call, items, program)
+
+
+def check_shell_string(ctx, call, command, *, fix=None) -> None:
+    """A string a shell will parse: any variable part not quoted for the shell is a risk."""
+    found = assess(ctx, command, SHELL_SANITISERS)
+    if found is None:
+        return
+    if found.built:
+        message = (f"shell command built with {found.how()} is passed to `{call.name}`; "
+                   "run the program with an argument list (no shell) or quote each value "
+                   "with `shlex.quote`")
+    elif found.taint is not None:
+        message = (f"a shell command taken from outside is passed to `{call.name}`, which runs "
+                   "whatever it says: run a fixed program with an argument list instead")
+    if found.built or found.taint is not None:
+        report_sink(ctx, SHELL_INJECTION, command, message, found.taint,
+                    llm_rule=LLM_OUTPUT_TO_SHELL, fix=fix)
+        return
+    report_sink(ctx, SHELL_INJECTION, command,
+                f"a non-constant shell command is passed to `{call.name}`; if any caller "
+                "passes outside data it can run other commands: pass a fixed program and "
+                "an argument list instead", None, severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM, fix=fix)
+
+
+def check_program(ctx, call, program) -> None:
+    """The program itself (or the whole command line) comes from outside."""
+    taint = remote_taint(ctx, [program])
+    if taint is None:
+        return
+    report_sink(ctx, SHELL_INJECTION, program,
+                f"the program run by `{call.name}` comes from outside; choose it from a fixed "
+                "set of commands", taint, llm_rule=LLM_OUTPUT_TO_SHELL)
+
+
+def check_argv(ctx, call, items, program) -> None:
+    """An argument vector: `sh -c STRING`, a chosen program, or option-like arguments."""
+    if program is None and items:
+        program, spread = items[0]
+        items = items[1:]
+        if spread:
+            check_program(ctx, call, program)
+            return
+    elif items:
+        items = items[1:]  # argv[0]: only the name the program sees
+    if program is None:
+        return
+    name = ctx.literal(program)
+    if not isinstance(name, str):
+        check_program(ctx, call, program)
+        return
+    if name.replace("\\", "/").rpartition("/")[2].lower() in SHELLS:
+        script = _shell_script(ctx, items)
+        if script is not None:
+            check_shell_string(ctx, call, script)
+        return
+    _check_options(ctx, call, items)
+
+
+def _shell_script(ctx, items):
+    """The STRING of `sh -c STRING` (also `bash -lc`, `cmd /c`, `pwsh -Command`)."""
+    for index, (node, spread) in enumerate(items[:-1]):
+        flag = ctx.literal(node) if not spread else None
+        if isinstance(flag, str) and _SCRIPT_FLAG.fullmatch(flag):
+            script, script_spread = items[index + 1]
+            return None if script_spread else script
+    return None
+
+
+def _check_options(ctx, call, items) -> None:
+    for node, _ in items:
+        value = ctx.literal(node)
+        if value == "--":
+            return
+        if isinstance(value, str):
+            continue
+        taint = web_taint(ctx, [node])
+        if taint is None:
+            continue
+        fix = None
+        if not node.type == "list_splat":
+            loc = ctx.location(node)
+            fix = Fix('Insert "--" so the value cannot be read as an option',
+                      (Edit(loc.line, loc.column, loc.line, loc.column, '"--", '),), safe=False)
+        report_sink(ctx, ARGUMENT_INJECTION, node,
+                    f"an argument of `{call.name}` comes from outside and may start with `-`, "
+                    "making the program read it as an option; put `\"--\"` before it or "
+                    "reject values starting with `-`", taint, llm_rule=LLM_OUTPUT_TO_SHELL,
+                    escalate=False, fix=fix)
+        return
+
+
+def _drop_shell(ctx, shell_node, title: str) -> Fix | None:
+    """Remove `, shell=True` from the call."""
+    if shell_node is None:
+        return None
+    keyword = shell_node.parent
+    previous = keyword.prev_named_sibling
+    if previous is None:
+        return None
+    start, end = ctx.location(previous), ctx.location(keyword)
+    return Fix(title, (Edit(start.end_line, start.end_column, end.end_line, end.end_column, ""),),
+               safe=False)
+
+
+def _argv_fix(ctx, command, shell_node) -> Fix | None:
+    """`run(f"convert {src} {dst}", shell=True)` -> `run(["convert", src, dst])`."""
+    if shell_node is None or command.type != "string":
+        return None
+    tokens: list[list[str]] = [[]]
+    for child in command.named_children:
+        kind = child.type
+        if kind in ("string_start", "string_end"):
+            if kind == "string_start" and "f" not in ctx.text(child).lower():
+                return None
+            continue
+        if kind == "interpolation":
+            expr = child.child_by_field_name("expression")
+            if expr is None or child.named_child_count != 1 or any(
+                    quote in ctx.text(expr) for quote in "'\""):
+                return None  # `!r` conversions, format specs, nested quotes
+            tokens[-1].append("{" + ctx.text(expr) + "}")
+        elif kind == "string_content" and _FIXABLE_TEXT.fullmatch(ctx.text(child)):
+            text = ctx.text(child)
+            words = text.split()
+            if text[:1].isspace() and tokens[-1]:
+                tokens.append([])
+            for index, word in enumerate(words):
+                if index:
+                    tokens.append([])
+                tokens[-1].append(word)
+            if text[-1:].isspace() and tokens[-1]:
+                tokens.append([])
+        else:
+            return None
+    tokens = [parts for parts in tokens if parts]
+    if not tokens or any(part.startswith("{") for part in tokens[0]):
+        return None  # the program itself must be constant
+    shell_fix = _drop_shell(ctx, shell_node, "")
+    if shell_fix is None:
+        return None
+    loc = ctx.location(command)
+    edits = (Edit(loc.line, loc.column, loc.end_line, loc.end_column,
+                  "[" + ", ".join(_token(parts) for parts in tokens) + "]"),) + shell_fix.edits
+    return Fix("Run the program with an argument list instead of a shell", edits, safe=False)
+
+
+def _token(parts: list[str]) -> str:
+    if len(parts) == 1 and parts[0].startswith("{"):
+        return parts[0][1:-1]
+    if any(part.startswith("{") for part in parts):
+        return 'f"' + "".join(parts) + '"'
+    return '"' + "".join(parts) + '"'

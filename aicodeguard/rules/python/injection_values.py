@@ -1,0 +1,165 @@
+"""What the injection checks ask about a value before they judge it.
+
+Which parts of a built string are neither constants nor passed through a
+sanitiser, what a name was last assigned, and which items an argument list
+holds.  The judging (severity, message) stays in each family's module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...analysis.python.context import PyContext, StringInfo
+from ...analysis.python.sources import SANITIZERS
+from ...analysis.python.taint import Taint
+
+MAX_FOLLOW = 4  # how many `a = b` steps `value_of` follows
+WEB_KINDS = frozenset({"request", "llm"})
+
+
+@dataclass(slots=True)
+class Assessment:
+    """A non-constant value reaching a sink: how it was built and what is in it."""
+
+    info: StringInfo
+    parts: list  # dynamic parts that no sanitiser guards
+    taint: Taint | None
+
+    @property
+    def built(self) -> bool:
+        """Assembled at run time from constant text and variable parts."""
+        return self.info.built
+
+    def how(self) -> str:
+        return self.info.describe() if self.built else "a non-constant value"
+
+
+def assess(ctx: PyContext, node, sanitisers: frozenset[str] = frozenset(),
+           barrier=None) -> Assessment | None:
+    """None when `node` is constant or every variable part is sanitised."""
+    if node is None or ctx.is_literal(node):
+        return None
+    info = ctx.string_info(node)
+    parts = [part for part in info.dynamic_parts if not is_sanitised(ctx, part, sanitisers)]
+    if not parts:
+        return None
+    return Assessment(info, parts, first_taint(ctx, parts, barrier))
+
+
+def first_taint(ctx: PyContext, nodes, barrier=None) -> Taint | None:
+    for node in nodes:
+        taint = ctx.taint(node, barrier)
+        if taint is not None:
+            return taint
+    return None
+
+
+def remote_taint(ctx: PyContext, nodes, barrier=None) -> Taint | None:
+    """The first taint from data an outside party controls (request, input(), LLM)."""
+    for node in nodes:
+        taint = ctx.taint(node, barrier)
+        if taint is not None and taint.is_remote:
+            return taint
+    return None
+
+
+def web_taint(ctx: PyContext, nodes, barrier=None) -> Taint | None:
+    """Like `remote_taint`, without `input()`: for sinks where the person at the
+    terminal only affects themselves (their own log, regex or plugin name)."""
+    for node in nodes:
+        taint = ctx.taint(node, barrier)
+        if taint is not None and taint.kind in WEB_KINDS:
+            return taint
+    return None
+
+
+def value_of(ctx: PyContext, node):
+    """Follow a name to the expression last assigned to it (`cmd = [...]` -> the list)."""
+    for _ in range(MAX_FOLLOW):
+        if node is None or node.type != "identifier":
+            break
+        assigned = [b for b in ctx.reaching(ctx.text(node), node)
+                    if b.kind == "assign" and b.value is not None]
+        if not assigned:
+            break
+        node = max(assigned, key=lambda b: b.node.start_byte).value
+    while node is not None and node.type == "parenthesized_expression" and node.named_child_count:
+        node = node.named_children[0]
+    return node
+
+
+def is_sanitised(ctx: PyContext, node, extra: frozenset[str] = frozenset()) -> bool:
+    """`shlex.quote(x)`, `int(x)`, `str(len(x))`, a name holding one, or a tuple of them
+    (the right side of `"%s %s" % (quote(a), quote(b))`)."""
+    stack = [node]
+    while stack:
+        current = value_of(ctx, stack.pop())
+        if current is None:
+            return False
+        if current.type in ("tuple", "list", "expression_list"):
+            stack.extend(current.named_children)
+        elif current.type == "dictionary":
+            stack.extend(pair.child_by_field_name("value") for pair in current.named_children
+                         if pair.type == "pair")
+        elif not (_sanitising_call(ctx, current, extra) or _constant_repeat(ctx, current)):
+            return False
+    return True
+
+
+def _constant_repeat(ctx: PyContext, node) -> bool:
+    """`"?" for _ in ids` and `["%s"] * len(ids)`: placeholders, however many."""
+    if node.type == "for_in_clause" and node.parent is not None:
+        node = node.parent  # `",".join("?" for _ in ids)` hands over the clause itself
+    if node.type in ("generator_expression", "list_comprehension"):
+        return ctx.is_literal(node.child_by_field_name("body"))
+    if node.type == "binary_operator" and ctx.text(node.child_by_field_name("operator")) == "*":
+        return ctx.is_literal(node.child_by_field_name("left"))
+    return False
+
+
+def _sanitising_call(ctx: PyContext, node, extra: frozenset[str]) -> bool:
+    while node is not None and node.type == "call":
+        call = ctx.call(node)
+        name = call.qualname or ""
+        if name in SANITIZERS or name in extra or call.method in SANITIZERS \
+                or (call.method and call.method in extra):
+            return True
+        if name != "str" or len(call.positional) != 1:
+            return False
+        node = value_of(ctx, call.positional[0])
+    return ctx.is_literal(node) if node is not None else False
+
+
+def sequence_items(ctx: PyContext, node) -> list[tuple[object, bool]] | None:
+    """Items of a list/tuple display, also joined with `+`: (node, spread) pairs.
+
+    `spread` marks an item that stands for any number of elements (`*args`, or
+    an opaque operand of `+`).  None when `node` is not a sequence display."""
+    node = value_of(ctx, node)
+    if node is None or node.type not in ("list", "tuple", "binary_operator"):
+        return None
+    items: list[tuple[object, bool]] = []
+    displays = 0
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = value_of(ctx, stack.pop())
+        if current is None or current.id in seen:
+            continue
+        seen.add(current.id)
+        if current.type in ("list", "tuple"):
+            displays += 1
+            for child in current.named_children:
+                if child.type != "comment":
+                    items.append((child, child.type == "list_splat"))
+        elif current.type == "binary_operator" and _operator(ctx, current) == "+":
+            stack.append(current.child_by_field_name("right"))
+            stack.append(current.child_by_field_name("left"))
+        else:
+            items.append((current, True))
+    return items if displays else None
+
+
+def _operator(ctx: PyContext, node) -> str:
+    op = node.child_by_field_name("operator")
+    return ctx.text(op) if op is not None else ""

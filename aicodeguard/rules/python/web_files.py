@@ -1,0 +1,155 @@
+"""Python checks for AIG5xx on the local file system: insecure temporary files (AIG504) and
+world-writable permissions (AIG505)."""
+
+from __future__ import annotations
+
+import stat
+
+from ...model import Confidence, Edit, Fix, Severity
+from ..web import INSECURE_TEMP_FILE, PERMISSIVE_FILE_MODE
+from .checks import on
+from .web import is_module, leading_text, receiver, replace_node
+
+# -- AIG504 temporary files ------------------------------------------------------------
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+@on.call("tempfile.mktemp")
+def mktemp_used(ctx, call) -> None:
+    ctx.report(INSECURE_TEMP_FILE, call.node,
+               "`tempfile.mktemp()` only returns a name: between choosing it and creating the "
+               "file another process can create it or plant a symlink there; use "
+               "`tempfile.NamedTemporaryFile(delete=False)` or `mkstemp()`, which create the "
+               "file atomically", fix=_named_temporary_file(ctx, call))
+
+
+def _named_temporary_file(ctx, call):
+    """mktemp(suffix=..., dir=...) -> NamedTemporaryFile(suffix=..., dir=..., delete=False).name
+
+    Only for `tempfile.mktemp` spelled with its module and keyword arguments (the
+    positional orders differ); unsafe: the file now exists when the name is returned."""
+    if call.func.type != "attribute" or call.positional or call.star_args or call.star_kwargs:
+        return None
+    name = ctx.location(call.func.child_by_field_name("attribute"))
+    args = call.node.child_by_field_name("arguments")
+    closing = ctx.location(args.children[-1])
+    end = ctx.location(call.node)
+    keyword = ", delete=False" if call.keywords else "delete=False"
+    return Fix("Use NamedTemporaryFile(delete=False).name", (
+        Edit(name.line, name.column, name.end_line, name.end_column, "NamedTemporaryFile"),
+        Edit(closing.line, closing.column, closing.line, closing.column, keyword),
+        Edit(end.end_line, end.end_column, end.end_line, end.end_column, ".name"),
+    ), safe=False)
+
+
+@on.call("open", "io.open", "codecs.open", "aiofiles.open")
+def fixed_path_in_shared_temp_dir(ctx, call) -> None:
+    mode = ctx.literal(call.arg(1, "mode")) if call.arg(1, "mode") is not None else "r"
+    if isinstance(mode, str) and set(mode) & set("wax+"):
+        _shared_temp_write(ctx, call, call.arg(0, "file") or call.keywords.get("filename"))
+
+
+@on.method("write_text", "write_bytes")
+def path_write_in_shared_temp_dir(ctx, call) -> None:
+    _shared_temp_write(ctx, call, receiver(call))
+
+
+def _shared_temp_write(ctx, call, path) -> None:
+    start = leading_text(ctx, path) if path is not None else ""
+    folder = next((d for d in SHARED_TEMP_DIRS if start == d or start.startswith(d + "/")), None)
+    if folder is None:
+        return
+    ctx.report(INSECURE_TEMP_FILE, path,
+               f"`{call.name}` writes to a fixed name in the shared `{folder}` folder: another "
+               "local user can create that file first or make it a symlink to one of yours; "
+               "use `tempfile.NamedTemporaryFile()` or `tempfile.TemporaryDirectory()`",
+               severity=Severity.LOW, confidence=Confidence.MEDIUM)
+
+
+# -- AIG505 world-writable permissions ---------------------------------------------------------
+# Qualified callee -> (position, keyword) of the mode, and whether the umask still applies.
+MODE_ARGS = {
+    **dict.fromkeys(("os.chmod", "os.fchmod", "os.lchmod"), (1, "mode", False)),
+    **dict.fromkeys(("os.mkdir", "os.makedirs", "os.mkfifo"), (1, "mode", True)),
+    "os.open": (2, "mode", True),
+}
+STAT_BITS = {f"stat.{name}": getattr(stat, name) for name in dir(stat)
+             if name.startswith("S_I") and isinstance(getattr(stat, name), int)}
+
+
+@on.call(*MODE_ARGS)
+def world_writable_mode(ctx, call) -> None:
+    position, keyword, masked = MODE_ARGS[call.qualname]
+    _check_mode(ctx, call, call.arg(position, keyword), masked)
+
+
+@on.method("chmod", "lchmod", "mkdir", "touch")
+def world_writable_path_mode(ctx, call) -> None:
+    """pathlib `path.chmod(mode)`, paramiko/ftp `client.chmod(path, mode)`, `path.mkdir(mode=...)`."""
+    if is_module(ctx, receiver(call)):
+        return
+    first = mode_value(ctx, call.arg(0))
+    position = 0 if first is not None or len(call.positional) < 2 else 1
+    _check_mode(ctx, call, call.arg(position, "mode"), call.method in ("mkdir", "touch"))
+
+
+@on.call("os.umask")
+def permissive_umask(ctx, call) -> None:
+    value = mode_value(ctx, call.arg(0, "mask"))
+    if value is not None and not value & stat.S_IWOTH:
+        ctx.report(PERMISSIVE_FILE_MODE, call.node,
+                   f"`os.umask({oct(value)})` leaves the world-write bit on: files and folders "
+                   "created afterwards with default modes are writable by every local user; "
+                   "use 0o022 or 0o077")
+
+
+def _check_mode(ctx, call, node, masked: bool) -> None:
+    value = mode_value(ctx, node) if node is not None else None
+    if value is None or not value & stat.S_IWOTH:
+        return
+    safer = value & ~0o022
+    if masked:
+        ctx.report(PERMISSIVE_FILE_MODE, node,
+                   f"`{call.name}` asks for mode {oct(value)}, writable by every local user (the "
+                   f"umask usually trims it, but not always); ask for {oct(safer)} or tighter",
+                   severity=Severity.LOW)
+        return
+    fix = None
+    if node.type == "integer":
+        fix = Fix(f"Use {oct(safer)}", (replace_node(ctx, node, oct(safer)),), safe=False)
+    ctx.report(PERMISSIVE_FILE_MODE, node,
+               f"`{call.name}` sets mode {oct(value)}: every local user can change or replace "
+               f"the file; use {oct(safer)} (or 0o600/0o700 for private data)", fix=fix)
+
+
+def mode_value(ctx, node) -> int | None:
+    """The integer a mode expression evaluates to: literals, `stat.S_*`, names, `|` and `+`."""
+    total, stack = 0, [(node, 0)]
+    while stack:
+        current, hops = stack.pop()
+        if current is None or hops > 4:
+            return None
+        kind = current.type
+        if kind == "parenthesized_expression" and current.named_child_count == 1:
+            stack.append((current.named_children[0], hops))
+            continue
+        if kind == "binary_operator":
+            op = current.child_by_field_name("operator")
+            if op is None or ctx.text(op) not in ("|", "+"):
+                return None
+            stack.append((current.child_by_field_name("left"), hops))
+            stack.append((current.child_by_field_name("right"), hops))
+            continue
+        value = STAT_BITS.get(ctx.qualname(current) or "") \
+            if kind in ("attribute", "identifier") else None
+        if value is None and kind == "identifier":
+            assigned = [b for b in ctx.reaching(ctx.text(current), current) if b.kind == "assign"]
+            if assigned:
+                stack.append((assigned[-1].value, hops + 1))
+                continue
+        if value is None:
+            value = ctx.literal(current)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        total |= value
+    return total

@@ -1,0 +1,40 @@
+"""The per-file analyzer for manifests and install instructions (no grammar: `tree` is None).
+
+It only records package references in `result.imports`; verdicts are reached once
+per run over the whole project (`supply.check`), because they depend on the
+project's other files, the snapshot and the network.
+"""
+
+from __future__ import annotations
+
+from ..analysis.source import SourceFile
+from ..model import FileResult, Note, NoteLevel
+from . import manifests, shell
+from .requirements import requirements_file
+
+def _requirements(source: SourceFile):
+    name = source.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    kind = "constraint" if name.startswith("constraints") else "requirement"
+    return requirements_file(source, kind)[0]
+
+
+# File kind (see languages.py; engine.ANALYZERS routes these here) -> what reads it.
+READERS = {
+    "requirements": _requirements,
+    "pyproject": lambda source: manifests.pyproject(source).refs,
+    "setup-cfg": lambda source: manifests.setup_cfg(source).refs,
+    "pipfile": lambda source: manifests.pipfile(source).refs,
+    "package-json": lambda source: manifests.package_json(source).refs,
+    "shell": shell.shell_refs,
+    "dockerfile": shell.shell_refs,
+    "markdown": shell.markdown_refs,
+    "notebook": shell.notebook_refs,
+}
+
+
+def analyze(source: SourceFile, tree, result: FileResult) -> None:
+    try:
+        result.imports.extend(READERS[result.language](source))
+    except manifests.ManifestError as error:
+        result.notes.append(Note(source.path, f"{error}; its package names were not checked",
+                                 NoteLevel.WARNING))

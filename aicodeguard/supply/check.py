@@ -1,0 +1,154 @@
+"""The supply-chain check of one run: every package reference of every scanned file,
+resolved against the project, the offline snapshot and (unless offline) the index.
+
+`check_project` runs after scanning and before policy; it appends AIG6xx findings to
+the `FileResult` of the file where each name is written, so suppression comments,
+per-file ignores and baselines apply to them like to any finding.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+
+from ..config import Config
+from ..model import FileResult, ImportRef, Location, Note, NoteLevel
+from ..rules import matches_any
+from ..rules.supply import RULES
+from .project import Project, load_project
+from .resolve import Resolver, Subject
+from .snapshot import embedded
+from .typosquat import TyposquatScorer
+from .verdicts import Judge, needs_lookup
+
+log = logging.getLogger("aicodeguard")
+
+
+def enabled(config: Config) -> bool:
+    return any(matches_any(rule.id, config.select) and not matches_any(rule.id, config.ignore)
+               for rule in RULES)
+
+
+def check_project(results: list[FileResult], config: Config) -> list[Note]:
+    """Add supply-chain findings to `results` (in place); returns the run's notes."""
+    if not enabled(config) or not any(result.imports or result.language == "requirements"
+                                      for result in results):
+        return []
+    try:
+        return _check(results, config)
+    except Exception as error:  # a bug here must not lose the rest of the scan
+        log.debug("supply-chain check failed", exc_info=True)
+        return [Note("", f"internal error in the supply-chain checks ({error!r}); package "
+                     "names were not checked", NoteLevel.WARNING)]
+
+
+def _check(results: list[FileResult], config: Config) -> list[Note]:
+    python_files = [result.path for result in results if result.language == "python"]
+    project = load_project([result.path for result in results], python_files)
+    scanned = {os.path.abspath(result.path) for result in results}
+    notes = [Note(_display(path), message, NoteLevel.WARNING)  # scanned ones have a note
+             for path, message in project.notes if path not in scanned]
+    _add_included(results, project)
+    resolver = Resolver(project, config)
+    subjects: list[Subject] = []
+    for result in results:
+        for ref in result.imports:
+            subject = resolver.resolve(result, ref)
+            if subject is not None:
+                subjects.append(subject)
+    if not subjects:
+        return notes
+    snapshot = embedded()
+    scorer = TyposquatScorer(snapshot)
+    wanted = sorted({(s.ecosystem, s.name) for s in subjects if needs_lookup(s, scorer, config)})
+    records, offline_reason, lookup_notes = _look_up(wanted, project, config)
+    notes += lookup_notes
+    judge = Judge(snapshot, scorer, config, project.has_manifest, records, offline_reason)
+    lines = _Lines()
+    reported: set[tuple] = set()
+    for subject in subjects:
+        for finding in judge.findings(subject):
+            key = (subject.result.path, subject.ecosystem, subject.name, finding.rule_id)
+            if key not in reported:
+                reported.add(key)
+                snippet = lines.get(subject.result.path, subject.ref.location.line)
+                subject.result.findings.append(replace(finding, snippet=snippet))
+    return notes
+
+
+def check_names(names, config: Config, project_dir: str | None = None) -> dict:
+    """Verdicts for bare (ecosystem, name) pairs as if each were written in a manifest:
+    {(ecosystem, name): [Finding, ...]}.  For benchmarks and tools; no project is read."""
+    project = Project(project_dir or os.getcwd())
+    holder = FileResult("<names>")
+    location = Location("<names>", 1, 1, 1, 1)
+    resolver = Resolver(project, config)
+    subjects = [resolver.resolve(holder, ImportRef(name, ecosystem, location, "requirement"))
+                for ecosystem, name in names]
+    subjects = [subject for subject in subjects if subject is not None]
+    snapshot = embedded()
+    scorer = TyposquatScorer(snapshot)
+    wanted = sorted({(s.ecosystem, s.name) for s in subjects if needs_lookup(s, scorer, config)})
+    records, offline_reason, _ = _look_up(wanted, project, config)
+    judge = Judge(snapshot, scorer, config, project.has_manifest, records, offline_reason)
+    return {(subject.ecosystem, subject.ref.name): judge.findings(subject)
+            for subject in subjects}
+
+
+def _look_up(names, project: Project, config: Config):
+    """Ask the index about `names` (never raises); (records, why not asked, notes)."""
+    if not names:
+        return {}, None, []
+    if config.offline:
+        return {}, "offline mode", []
+    try:
+        from .online import lookup
+    except ImportError:
+        return {}, "online checks are not available in this installation", [
+            Note("", "online package checks are not available; supply-chain verdicts used "
+                 f"the offline package snapshot of {embedded().date} only", NoteLevel.INFO)]
+    records = lookup(names, project_dir=project.root, config=config)
+    return records, None, list(records.notes)
+
+
+def _add_included(results: list[FileResult], project: Project) -> None:
+    """Requirements files reached through `-r`/`-c` that the scan did not list get
+    their own results, so the names in them are checked (and can be suppressed)."""
+    scanned = {os.path.abspath(result.path) for result in results}
+    for path in sorted(project.included - scanned):
+        if path not in project.manifests:
+            continue
+        from ..engine import analyze_source
+
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        results.append(analyze_source(_display(path), data, "requirements"))
+
+
+def _display(path: str) -> str:
+    if not path:
+        return path
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+class _Lines:
+    """Source lines for finding snippets, read only for files that get a finding."""
+
+    def __init__(self):
+        self._files: dict[str, list[str]] = {}
+
+    def get(self, path: str, line: int) -> str:
+        lines = self._files.get(path)
+        if lines is None:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().split("\n")
+            except OSError:
+                lines = []
+            self._files[path] = lines
+        return lines[line - 1].rstrip()[:300] if 0 < line <= len(lines) else ""

@@ -1,0 +1,140 @@
+"""npm's registry settings: ``npm_config_*`` variables and the ``.npmrc`` chain.
+
+Precedence as npm applies it: the environment, the project's ``.npmrc`` (in the nearest
+folder with a package.json or node_modules), the user's ``~/.npmrc``, the global
+``{prefix}/etc/npmrc``, then npm's built-in default (asked at run time).  Auth lines
+(``//host/path/:_authToken=…``) are read only to authenticate to the private registry
+they name; they are never logged, noted or stored, and never sent to the public default.
+In the project's own ``.npmrc`` (part of the scanned code, so not trusted) an auth line
+that takes its value from an environment variable is ignored: a repository could
+otherwise name its own host and collect the token of whoever scans it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+import shutil
+import urllib.parse
+from collections.abc import Mapping
+
+from .indexes import NPM, Index, IndexPlan, ManagerDefaults, configured, default_index
+
+_SCOPED_REGISTRY = re.compile(r"(@[^:/\s]+):registry")
+_VARIABLE = re.compile(r"\$\{([^}?]+)\??\}")
+
+
+def _read_npmrc(path: str, env: Mapping[str, str], notes: list[str], *,
+                trusted: bool = True) -> dict[str, str]:
+    """Settings of one .npmrc; an untrusted (project) file may not pull secrets from `env`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        notes.append(f"could not read {path} ({type(error).__name__})")
+        return {}
+    settings = {}
+    for line in lines:
+        line = line.strip()
+        key, sep, value = line.partition("=")
+        if not sep or line.startswith(("#", ";")):
+            continue
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if key.startswith("//") and not trusted and _VARIABLE.search(value):
+            continue  # a scanned repository must not send your tokens to a host it names
+        settings[key] = _VARIABLE.sub(lambda m: env.get(m.group(1), ""), value)
+    return settings
+
+
+def _project_prefix(project_dir: str) -> str:
+    folder = os.path.abspath(project_dir)
+    while True:
+        if any(os.path.exists(os.path.join(folder, n)) for n in ("package.json", "node_modules")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.path.abspath(project_dir)
+        folder = parent
+
+
+def _npmrc_files(project_dir: str, env: Mapping[str, str]) -> list[str]:
+    """Project, user and global .npmrc, highest priority first."""
+    home = env.get("HOME") or os.path.expanduser("~")
+    files = [os.path.join(_project_prefix(project_dir), ".npmrc"),
+             _env_get(env, "userconfig") or os.path.join(home, ".npmrc")]
+    global_file = _env_get(env, "globalconfig")
+    if not global_file:
+        prefix = _env_get(env, "prefix")
+        node = shutil.which("node", path=env.get("PATH"))
+        if not prefix and node:
+            prefix = os.path.dirname(os.path.dirname(os.path.realpath(node)))
+        global_file = os.path.join(prefix, "etc", "npmrc") if prefix else None
+    return files + ([global_file] if global_file else [])
+
+
+def _env_get(env: Mapping[str, str], key: str) -> str | None:
+    return _env_settings(env).get(key)
+
+
+def _env_settings(env: Mapping[str, str]) -> dict[str, str]:
+    return {k[len("npm_config_"):].lower(): v for k, v in env.items()
+            if k.lower().startswith("npm_config_") and v}
+
+
+def _authorization(url: str, settings: Mapping[str, str]) -> str | None:
+    """The Authorization header npm would send to `url`, from the longest matching auth key."""
+    parts = urllib.parse.urlsplit(url)
+    nerf = f"//{parts.netloc.rsplit('@', 1)[-1]}{parts.path}"
+    best = None
+    for key in settings:
+        prefix, _, field = key.rpartition(":")
+        if prefix.startswith("//") and nerf.startswith(prefix.rstrip("/") + "/") and field in (
+                "_authToken", "_auth", "username") and (best is None or len(prefix) > len(best)):
+            best = prefix
+    if best is None:
+        return None
+    if settings.get(f"{best}:_authToken"):
+        return "Bearer " + settings[f"{best}:_authToken"]
+    if settings.get(f"{best}:_auth"):
+        return "Basic " + settings[f"{best}:_auth"]
+    try:
+        password = base64.b64decode(settings.get(f"{best}:_password", "")).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user = settings.get(f"{best}:username", "")
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def npm_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults) -> IndexPlan:
+    notes: list[str] = []
+    layers = [(_env_settings(env), "npm_config_* environment variables")]
+    files = _npmrc_files(project_dir, env)
+    layers += [(_read_npmrc(path, env, notes, trusted=position > 0), path)
+               for position, path in enumerate(files) if os.path.isfile(path)]
+    merged: dict[str, tuple[str, str]] = {}
+    for settings, origin in reversed(layers):  # lowest priority first, so higher ones win
+        merged.update({key: (value, origin) for key, value in settings.items()})
+    plain = {key: value for key, (value, _) in merged.items()}
+    cafile = plain.get("cafile")
+
+    def index_of(key: str) -> Index:
+        url, origin = merged[key]
+        index = configured(url, NPM, origin, defaults, verify=cafile)
+        if index.is_default:
+            return index
+        return Index(index.url, NPM, origin, auth=_authorization(index.url, plain), verify=cafile)
+
+    if "registry" in merged:
+        main = (index_of("registry"),)
+    else:
+        fallback = default_index(NPM, defaults)
+        main = (fallback,) if fallback else ()
+        if not main:
+            notes.append("npm's default registry could not be determined (is npm installed?)")
+    pinned = {m.group(1): (index_of(key),) for key in merged
+              if (m := _SCOPED_REGISTRY.fullmatch(key))}
+    return IndexPlan("npm", main, pinned, tuple(notes))

@@ -1,0 +1,105 @@
+"""Package names in PEP 508 strings and pip requirements files.
+
+Only names that pip would fetch from an index are returned: URLs (`name @ url`,
+`git+https://...`), local paths, archives and editable installs are left alone.
+`-r`/`-c` includes are returned separately so the project-level check can
+follow them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..analysis.source import SourceFile
+from ..model import ImportRef
+from .names import PYPI
+
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://|(git|hg|svn|bzr)\+|file:)")
+_ARCHIVE = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".egg")
+_COMMENT = re.compile(r"(^|\s)#.*$")
+_INCLUDE_FLAGS = (("--requirement", False), ("--constraint", True), ("-r", False), ("-c", True))
+
+
+def requirement_name(text: str) -> str | None:
+    """The index name a PEP 508 requirement asks for, or None (URL, path, archive, junk)."""
+    spec = text.strip().strip("\"'").strip()
+    if not spec or _URL.match(spec) or spec.startswith((".", "/", "~", "\\", "$", "-")):
+        return None
+    if spec.lower().endswith(_ARCHIVE):
+        return None
+    match = _NAME.match(spec)
+    if match is None:
+        return None
+    rest = spec[match.end():].lstrip()
+    if rest.startswith("["):
+        rest = rest.partition("]")[2].lstrip()
+    if rest.startswith("@") or (rest and rest[0] not in "<>=!~;,(^*"):
+        return None  # `name @ url`, `name/sub` (a path), `name:..` (a URL) ...
+    return match.group(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Include:
+    path: str
+    constraint: bool
+    line: int
+
+
+def _include(line: str) -> tuple[str, bool] | None:
+    for flag, constraint in _INCLUDE_FLAGS:
+        if line.startswith(flag):
+            rest = line[len(flag):]
+            if len(flag) > 2 and rest[:1] not in (" ", "\t", "="):
+                return None
+            value = rest.lstrip(" \t=").split()
+            return (value[0], constraint) if value else None
+    return None
+
+
+def logical_lines(text: str):
+    """(line number, text) of each logical line; a trailing `\\` joins the next line."""
+    pending: list[str] = []
+    first = 1
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if not pending:
+            first = number
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        pending.append(line)
+        yield first, " ".join(pending)
+        pending = []
+    if pending:
+        yield first, " ".join(pending)
+
+
+def requirements_file(source: SourceFile, kind: str = "requirement"):
+    """ImportRefs for every index name in a requirements/constraints file, and its includes."""
+    refs: list[ImportRef] = []
+    includes: list[Include] = []
+    text = source.data.decode("utf-8", "replace")
+    for number, line in logical_lines(text):
+        content = _COMMENT.sub("", line).strip()
+        if not content:
+            continue
+        include = _include(content)
+        if include is not None:
+            includes.append(Include(include[0], include[1], number))
+            continue
+        name = requirement_name(content.split(" --", 1)[0])
+        if name is not None:
+            refs.append(ImportRef(name, PYPI, name_location(source, number, name), kind))
+    return refs, includes
+
+
+def name_location(source: SourceFile, number: int, name: str, start: int = 0):
+    """Location of `name` on 1-based line `number` (searching from character `start`)."""
+    text = source.line_text(number - 1)
+    index = text.find(name, start)
+    if index < 0:
+        index = 0
+    begin = len(text[:index].encode("utf-8"))
+    return source.location((number - 1, begin), (number - 1, begin + len(name.encode("utf-8"))))

@@ -1,0 +1,137 @@
+"""Resolution: settle every package reference that needs no index before any look-up.
+
+Order for a Python import: standard library, the project's own modules, private
+packages, modules a platform provides, the project's declared dependencies,
+distributions installed here, the shipped import-name table; whatever is left
+is checked by its likely distribution name.  JS imports: Node built-ins (already
+dropped when extracted), the project's own packages and path aliases, private
+packages, package.json, node_modules.  Manifest and install-command names are
+checked as written (unless private, the project's own, or allowed).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+
+from ..config import Config
+from ..model import FileResult, ImportRef
+from .import_names import PLATFORM, default_distribution, likely_modules, table
+from .installed import installed_modules, npm_installed, project_site_packages
+from .names import NPM, PYPI, is_python_stdlib, normalize_pypi
+from .project import Project
+
+IMPORT_SOURCES = frozenset({"import", "optional-import", "dynamic-import", "notebook-import"})
+
+
+def _pattern_key(ecosystem: str, name: str) -> str:
+    return normalize_pypi(name) if ecosystem == PYPI else name.lower()
+
+
+def matches(patterns, ecosystem: str, name: str) -> bool:
+    """Config name patterns (globs, PEP 503-normalised for PyPI; `npm:`/`pypi:` prefixes
+    restrict a pattern to one ecosystem)."""
+    if not patterns:
+        return False
+    key = _pattern_key(ecosystem, name)
+    for pattern in patterns:
+        scope, colon, rest = pattern.partition(":")
+        if colon and scope in (PYPI, NPM):
+            if scope != ecosystem:
+                continue
+            pattern = rest
+        if fnmatch.fnmatchcase(key, _pattern_key(ecosystem, pattern)):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One reference that still needs a verdict."""
+
+    result: FileResult
+    ref: ImportRef
+    ecosystem: str
+    name: str  # the index name to check (PEP 503-normalised for PyPI)
+    written: str  # as written, for look-alike tricks that normalisation hides
+    check_exists: bool  # False: settled locally, only "undeclared" may apply
+    declared: bool
+    suggestion: str | None = None  # distribution to declare, for "undeclared"
+
+    @property
+    def is_import(self) -> bool:
+        return self.ref.source in IMPORT_SOURCES
+
+
+class Resolver:
+    def __init__(self, project: Project, config: Config):
+        self.project = project
+        self.config = config
+        self._installed: dict[str, set[str]] | None = None
+        self._declared_modules: set[str] | None = None
+
+    def installed(self) -> dict[str, set[str]]:
+        if self._installed is None:
+            self._installed = installed_modules(project_site_packages(self.project.root))
+        return self._installed
+
+    def declared_modules(self) -> set[str]:
+        """Lower-case top-level modules the declared Python distributions probably provide."""
+        if self._declared_modules is None:
+            modules: set[str] = set()
+            for dist in self.project.declared[PYPI]:
+                modules |= likely_modules(dist)
+            self._declared_modules = modules
+        return self._declared_modules
+
+    def private(self, ecosystem: str, *names: str) -> bool:
+        return any(matches(self.config.private_packages, ecosystem, name) for name in names)
+
+    def resolve(self, result: FileResult, ref: ImportRef) -> Subject | None:
+        if ref.source in IMPORT_SOURCES:
+            if ref.ecosystem == PYPI:
+                return self._python_import(result, ref)
+            return self._js_import(result, ref)
+        name = normalize_pypi(ref.name) if ref.ecosystem == PYPI else ref.name
+        if name in self.project.own[ref.ecosystem] or self.private(ref.ecosystem, ref.name):
+            return None
+        return Subject(result, ref, ref.ecosystem, name, ref.name, True, True)
+
+    def _python_import(self, result: FileResult, ref: ImportRef) -> Subject | None:
+        module = ref.name
+        top = module.partition(".")[0]
+        if is_python_stdlib(module) or top in self.project.local_modules:
+            return None
+        dists = table().distributions(module)
+        if dists and dists[0] == PLATFORM:
+            return None
+        candidate = dists[0] if dists else default_distribution(module)
+        if self.private(PYPI, top, candidate) or candidate in self.project.own[PYPI]:
+            return None
+        declared = self.project.declared[PYPI]
+        if any(d in declared for d in dists or ()) or candidate in declared or (
+                top.lower() in self.declared_modules()):
+            return Subject(result, ref, PYPI, candidate, top, False, True)
+        providers = self.installed().get(top)
+        if providers:
+            if providers & declared:
+                return Subject(result, ref, PYPI, candidate, top, False, True)
+            return Subject(result, ref, PYPI, sorted(providers)[0], top, False, False,
+                           sorted(providers)[0])
+        if dists:
+            return Subject(result, ref, PYPI, candidate, top, False, False, candidate)
+        return Subject(result, ref, PYPI, candidate, top, True, False, candidate)
+
+    def _js_import(self, result: FileResult, ref: ImportRef) -> Subject | None:
+        name = ref.name
+        project = self.project
+        if project.is_local_js(name) or self.private(NPM, name):
+            return None
+        if name in project.declared[NPM]:
+            return Subject(result, ref, NPM, name, name, False, True)
+        folders = project.node_folders or [project.root]
+        here = os.path.dirname(os.path.abspath(result.path))
+        if npm_installed(name, [*folders, here]):
+            return Subject(result, ref, NPM, name, name, False, False, name)
+        return Subject(result, ref, NPM, name, name, True, False, name)

@@ -1,0 +1,161 @@
+"""How fast the language server re-checks a 3,000-line file, and how fast it starts.
+
+    python bench/lsp_latency.py [--edits N]
+
+The file is a real module of the standard library (tarfile.py, padded or cut to
+3,000 lines) with a few insecure lines added.  Three measurements:
+
+1. In process, the server's own check path (`aicodeguard.lsp_server.checking`):
+   a first check (full parse), then a check after each of N one-character edits
+   at random places (incremental re-parse of the kept tree + engine + policy +
+   diagnostics), beside the same edits with a full re-parse.
+2. Over the protocol, a real `aicodeguard lsp` process driven by a pull client:
+   didChange followed by textDocument/diagnostic, round trip per edit.  (Push
+   clients see the result 300 ms later on purpose: the debounce.)
+3. Start-up: process start to the `initialize` answer, and to the first
+   diagnostics of an opened file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import sysconfig
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from lsprotocol import types  # noqa: E402
+from pytest_lsp.client import make_test_lsp_client  # noqa: E402
+
+from aicodeguard.config import Config  # noqa: E402
+from aicodeguard.lsp_server.checking import Snapshot, SyntaxState, check  # noqa: E402
+from aicodeguard.lsp_server.text import UTF16, Buffer  # noqa: E402
+from aicodeguard.model import Severity  # noqa: E402
+
+LINES = 3000
+INSECURE = '''
+def lookup(cursor, name):
+    cursor.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    return yaml.load(open(name))
+'''
+
+
+def sample_text() -> str:
+    with open(os.path.join(sysconfig.get_paths()["stdlib"], "tarfile.py"), encoding="utf-8") as f:
+        lines = (f.read() + INSECURE).splitlines()
+    while len(lines) < LINES:
+        lines += lines[: LINES - len(lines)]
+    return "\n".join(lines[-LINES:]) + "\n"
+
+
+def summary(name: str, seconds: list[float], cpu: list[float] | None = None) -> str:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    line = f"{name:<48} median {statistics.median(ms):6.1f} ms  p95 {p95:6.1f} ms"
+    if cpu:
+        line += f"  (CPU median {statistics.median(cpu) * 1000:5.1f} ms)"
+    return f"{line}  n={len(ms)}"
+
+
+def timed(function, *args):
+    """(result, wall seconds, CPU seconds of this thread): CPU time shows the cost even
+    on a machine busy with other work, where wall time also counts waiting."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    result = function(*args)
+    return result, time.perf_counter() - wall, time.thread_time() - cpu
+
+
+def edits(text: str, count: int, seed: int = 7):
+    """(line, character) of one-character insertions inside identifiers-ish places."""
+    rng = random.Random(seed)
+    lines = text.split("\n")
+    return [(row, rng.randint(0, len(lines[row]))) for row in
+            (rng.randrange(len(lines) - 1) for _ in range(count))]
+
+
+def in_process(text: str, count: int) -> list[str]:
+    config = Config(offline=True)
+
+    def snapshot(buffer, version, pending):
+        return Snapshot("file:///bench/sample.py", "/bench/sample.py", "python", version,
+                        buffer.data, tuple(pending), config, Severity.MEDIUM, UTF16)
+
+    buffer = Buffer(text, UTF16)
+    state = SyntaxState()
+    runs: dict[str, tuple[list, list]] = {name: ([], []) for name in ("first", "incr", "full")}
+
+    def record(name, function, *args):
+        result, wall, cpu = timed(function, *args)
+        runs[name][0].append(wall)
+        runs[name][1].append(cpu)
+        return result
+
+    for _ in range(5):
+        state.tree = None
+        analysis = record("first", check, snapshot(buffer, 1, ()), state)
+    assert analysis.diagnostics, "the sample has findings"
+    for version, (row, column) in enumerate(edits(text, count), start=2):
+        edit = buffer.replace((row, column), (row, column), "x")
+        record("incr", check, snapshot(buffer, version, [edit]), state)
+        record("full", check, snapshot(buffer, version, ()), SyntaxState())
+    return [summary("first check (full parse)", *runs["first"]),
+            summary("re-check after an edit, incremental re-parse", *runs["incr"]),
+            summary("re-check after an edit, full re-parse", *runs["full"])]
+
+
+async def over_the_protocol(text: str, count: int) -> list[str]:
+    client = make_test_lsp_client()
+    started = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "aicodeguard", "lsp",
+                          env=dict(os.environ, AICODEGUARD_OFFLINE="1"))
+    await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities(
+        text_document=types.TextDocumentClientCapabilities(
+            diagnostic=types.DiagnosticClientCapabilities()))))
+    initialized = time.perf_counter() - started
+    uri = "file:///bench/sample.py"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+    identifier = types.TextDocumentIdentifier(uri=uri)
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=identifier))
+    first = time.perf_counter() - started
+    assert report.items
+    rounds = []
+    for version, (row, column) in enumerate(edits(text, count, seed=11), start=2):
+        position = types.Position(row, column)
+        began = time.perf_counter()
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(position, position), text="x")]))
+        await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=identifier))
+        rounds.append(time.perf_counter() - began)
+    await client.shutdown_session()
+    await client.stop()
+    return [summary("didChange + textDocument/diagnostic round trip", rounds),
+            f"{'start-up: process start to initialize answer':<52} {initialized * 1000:6.0f} ms",
+            f"{'start-up: to the first diagnostics of a 3,000-line file':<52} {first * 1000:6.0f} ms"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=200)
+    args = parser.parse_args()
+    text = sample_text()
+    print(f"sample: tarfile.py + insecure lines, {text.count(chr(10))} lines, "
+          f"{len(text.encode()) // 1024} KiB; Python {sys.version.split()[0]}")
+    for line in in_process(text, args.edits):
+        print(line)
+    for line in asyncio.run(over_the_protocol(text, min(args.edits, 100))):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
