@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .config import Config
 from .discovery import Discovery
-from .engine import ScanSettings, Scanner, analyze_source, languages_with_rules
+from .engine import Scanner, ScanSettings, analyze_source, languages_with_rules
 from .languages import language_for_name
 from .model import FileResult, Note, NoteLevel
 from .policy import Outcome, apply_policy

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
+from .analysis.source import redact
 from .bandit_parity import BANDIT_TO_RULES, PARTIAL
 from .model import Confidence, FileResult, Finding, Location, Note, NoteLevel, Severity
 from .rules.meta import BANDIT_FINDING
@@ -22,7 +24,9 @@ from .rules.meta import BANDIT_FINDING
 _LEVELS = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
 _CONFIDENCE = {"LOW": Confidence.LOW, "MEDIUM": Confidence.MEDIUM, "HIGH": Confidence.HIGH}
 _CHUNK = 200  # files per bandit process (command-line length)
-LINE_TOLERANCE = 2  # bandit and we may anchor a multi-line call on different lines
+LINE_TOLERANCE = 2
+SECRET_TESTS = frozenset({"B105", "B106", "B107"})
+_QUOTED = re.compile(r"""(['"])(.+?)\1""")  # bandit and we may anchor a multi-line call on different lines
 
 
 def run_bandit(paths: list[str]) -> tuple[list[dict], list[Note]]:
@@ -77,14 +81,21 @@ def _to_finding(item: dict, path: str) -> Finding:
     tag = f"bandit {test_id}" + (f", CWE-{cwe}" if cwe else "")
     code_line = next((text.split(" ", 1)[1] if " " in text else "" for text in
                       item.get("code", "").splitlines() if text.startswith(f"{line} ")), "")
+    message = f"{item['issue_text']} [{tag}]"
+    if test_id in SECRET_TESTS:  # bandit quotes the password: never echo it
+        message, code_line = _mask_quoted(message), _mask_quoted(code_line)
     return Finding(
         rule_id=covered[0] if covered else BANDIT_FINDING.id,
         severity=_LEVELS.get(item.get("issue_severity"), Severity.MEDIUM),
         confidence=_CONFIDENCE.get(item.get("issue_confidence"), Confidence.MEDIUM),
-        message=f"{item['issue_text']} [{tag}]",
+        message=message,
         location=Location(path, line, column, line, max(end + 1, column + 1)),
         snippet=code_line.rstrip(),
     )
+
+
+def _mask_quoted(text: str) -> str:
+    return _QUOTED.sub(lambda m: m.group(1) + redact(m.group(2)) + m.group(1), text)
 
 
 def _already_reported(result: FileResult, finding: Finding, test_id: str) -> bool:

@@ -7,16 +7,19 @@ checks of the installed bandit).
 
 from __future__ import annotations
 
+# Hard-coded credentials: by name (AIG301) or by format, place and placeholder (AIG302+).
+SECRET_RULES = ("AIG301", "AIG302", "AIG303", "AIG304", "AIG305", "AIG306", "AIG307")
+
 # bandit test id -> native rules covering the same check (first = the id a merged
 # bandit result is reported under)
 BANDIT_TO_RULES: dict[str, tuple[str, ...]] = {
     "B101": ("AIG513",),
-    "B102": ("AIG105",),
+    "B102": ("AIG103",),
     "B103": ("AIG505",),
     "B104": ("AIG502",),
-    "B105": ("AIG301",),
-    "B106": ("AIG301",),
-    "B107": ("AIG301",),
+    "B105": SECRET_RULES,
+    "B106": SECRET_RULES,
+    "B107": SECRET_RULES,
     "B108": ("AIG504",),
     "B110": ("AIG514",),
     "B112": ("AIG514",),
@@ -29,7 +32,7 @@ BANDIT_TO_RULES: dict[str, tuple[str, ...]] = {
     "B304": ("AIG205",),
     "B305": ("AIG206",),
     "B306": ("AIG504",),
-    "B307": ("AIG105",),
+    "B307": ("AIG103",),
     "B308": ("AIG509",),
     "B310": ("AIG507",),
     "B311": ("AIG209",),
@@ -58,7 +61,7 @@ BANDIT_TO_RULES: dict[str, tuple[str, ...]] = {
     "B608": ("AIG101",),
     "B610": ("AIG101",),
     "B611": ("AIG101",),
-    "B612": ("AIG105",),
+    "B612": ("AIG103",),
     "B613": ("AIG701",),
     "B614": ("AIG403",),
     "B701": ("AIG508",),
@@ -72,12 +75,31 @@ BANDIT_TO_RULES: dict[str, tuple[str, ...]] = {
 # these are reported as AIG090 under `--bandit`.
 PARTIAL: dict[str, str] = {
     "B101": "only asserts that guard authorisation or other security decisions",
+    "B102": "only code that is not a constant",
+    "B103": "only world-writable modes, not every mode wider than owner-only",
     "B104": "only servers and sockets bound to all interfaces, not every '0.0.0.0' string",
     "B108": "only temporary paths opened for writing",
     "B110": "only exceptions swallowed around security checks",
     "B112": "only exceptions swallowed around security checks",
     "B310": "only URLs that carry untrusted data",
+    "B307": "only code that is not a constant",
+    "B308": "only strings built from data or carrying request data",
     "B311": "only random numbers used as tokens, passwords, keys and the like",
+    "B313": "only parsing of request, upload or network data",
+    "B314": "only parsing of request, upload or network data",
+    "B315": "only parsing of request, upload or network data",
+    "B316": "only parsing of request, upload or network data",
+    "B317": "only parsing of request, upload or network data",
+    "B318": "only parsing of request, upload or network data",
+    "B319": "only parsing of request, upload or network data",
+    "B601": "only commands that are not constants",
+    "B602": "only commands that are not constants (a literal command is not injectable)",
+    "B604": "only commands that are not constants",
+    "B605": "only commands that are not constants",
+    "B701": "only in files that render HTML",
+    "B702": "not Mako templates that escape by default (`default_filters=['h']`)",
+    "B703": "only strings built from data or carrying request data",
+    "B704": "only strings built from data or carrying request data",
 }
 
 # Checks with no native rule, and why.

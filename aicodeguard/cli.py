@@ -7,7 +7,6 @@ or analysis error (a file that could not be checked counts as an error).
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
@@ -136,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     if getattr(args, "debug", False):
+        import logging
+
         logging.basicConfig(level=logging.DEBUG, format="aicodeguard: %(message)s")
     try:
         if args.command == "scan":

@@ -8,11 +8,8 @@ imports or executes the code being scanned.
 from __future__ import annotations
 
 import importlib
-import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .analysis.source import SourceFile
 from .discovery import Target
@@ -21,8 +18,6 @@ from .model import FileResult, Finding, Note, NoteLevel
 from .parse_guard import parse_refusal
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes, to_utf8
 from .suppressions import find_suppressions
-
-log = logging.getLogger("aicodeguard")
 
 # Language (or file kind) -> module with `analyze(source, tree, result)`, which appends
 # findings, notes and package references to `result`.  `tree` is None for kinds without
@@ -37,11 +32,19 @@ ANALYZERS = {
     **dict.fromkeys(("requirements", "pyproject", "setup-cfg", "pipfile", "package-json",
                      "shell", "dockerfile", "markdown", "notebook"),
                     "aicodeguard.supply.analyzer"),
+    # .env, configuration and AI instruction files: checked by the text passes only
+    # (text_kinds.py says which files and why).
+    **dict.fromkeys(("dotenv", "config", "ai-instructions"), "aicodeguard.rules.text.analyzer"),
 }
 
 # Modules with `analyze_text(source, language, result)`, run on every file after its
 # language analyzer (secrets, hidden Unicode: checks that do not need syntax).
-TEXT_PASSES: tuple[str, ...] = ()
+TEXT_PASSES: tuple[str, ...] = (
+    "aicodeguard.rules.text.secrets",
+    "aicodeguard.rules.text.hidden",
+    "aicodeguard.rules.text.injection",
+    "aicodeguard.rules.text.tells",  # last: it reads the other rules' findings
+)
 
 # Below this much work a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 16
@@ -86,6 +89,10 @@ def analyze_utf8(path: str, utf8: bytes, language: str, tree=None) -> FileResult
     analyzer(language).analyze(source, tree, result)
     for module in TEXT_PASSES:
         importlib.import_module(module).analyze_text(source, language, result)
+    if source.secrets:  # a later check found a secret on a line an earlier finding echoes
+        result.findings = [replace(f, snippet=source.snippet(f.location.line - 1))
+                           if any(value in f.snippet for value in source.secrets) else f
+                           for f in result.findings]
     result.findings = _unique(result.findings)
     result.suppressions = find_suppressions(source)
     return result
@@ -187,6 +194,9 @@ class Scanner:
             module = analyzer(language)
             if hasattr(module, "query"):
                 module.query()  # compile once, before forking
+        import multiprocessing  # only large scans pay for the pool's imports
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

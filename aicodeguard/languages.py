@@ -9,6 +9,8 @@ import importlib
 import os
 import re
 
+from .text_kinds import text_kind
+
 # language -> (grammar module, function returning the language pointer)
 GRAMMARS = {
     "python": ("tree_sitter_python", "language"),
@@ -56,7 +58,10 @@ def language_for_name(path: str) -> str | None:
         return "requirements"
     if base.startswith(("Dockerfile.", "Containerfile.")):
         return "dockerfile"
-    return EXTENSIONS.get(extension)
+    language = EXTENSIONS.get(extension)
+    if language is None or language == "markdown":  # AGENTS.md is an instruction file
+        language = text_kind(path, base, extension) or language
+    return language
 
 
 def language_for_shebang(head: bytes) -> str | None:

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from .config import Config
 from .model import FileResult, Finding, Location, Note, Suppression
 from .rules import BY_ID, matches_any
-from .rules.meta import BLANKET_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION
+from .rules.meta import (
+    BLANKET_SUPPRESSION,
+    SUPPRESSION_WITHOUT_REASON,
+    UNUSED_SUPPRESSION,
+)
 
 
 @dataclass

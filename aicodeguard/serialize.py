@@ -7,8 +7,18 @@ paths) and put back when an entry is read.
 from __future__ import annotations
 
 from .model import (
-    Confidence, Edit, FileResult, Finding, Fix, ImportRef, Location, Note, NoteLevel,
-    Related, Severity, Suppression,
+    Confidence,
+    Edit,
+    FileResult,
+    Finding,
+    Fix,
+    ImportRef,
+    Location,
+    Note,
+    NoteLevel,
+    Related,
+    Severity,
+    Suppression,
 )
 
 

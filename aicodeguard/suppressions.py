@@ -18,6 +18,7 @@ _PATTERN = re.compile(
     r"(?:\[(?P<ids>[^\]\n]*)\])?(?P<reason>[^\n]*)"
 )
 _REASON_NOISE = " \t:-—–*/>"
+_PLACEHOLDER = re.compile(r"<[^<>]*>?|\.\.\.|(?i:reason|todo|fixme|tbd|xxx)")
 
 
 def find_suppressions(source: SourceFile) -> list[Suppression]:
@@ -33,6 +34,8 @@ def find_suppressions(source: SourceFile) -> list[Suppression]:
                             if part.strip()}))
         reason = match.group("reason").strip(_REASON_NOISE)
         reason = reason.removesuffix("-->").removesuffix("*/").strip(_REASON_NOISE)
+        if _PLACEHOLDER.fullmatch(reason):
+            reason = ""  # an editor's `<reason>` placeholder left unedited is no reason
         column = start - line_start + 1
         found.append(Suppression(
             line=row + 1,

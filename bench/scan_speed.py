@@ -21,8 +21,16 @@ import os
 import sys
 import tempfile
 
-from common import BENCH_DIR, aicodeguard, alternate, count_lines, median, peers, \
-    project_corpus, stdlib_corpus
+from common import (
+    BENCH_DIR,
+    aicodeguard,
+    alternate,
+    count_lines,
+    median,
+    peers,
+    project_corpus,
+    stdlib_corpus,
+)
 
 
 def corpora(only: str | None) -> dict[str, str]:

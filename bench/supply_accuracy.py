@@ -28,7 +28,9 @@ from aicodeguard.config import Config  # noqa: E402
 from aicodeguard.model import FileResult, ImportRef, Location  # noqa: E402
 from aicodeguard.supply.check import check_names  # noqa: E402
 from aicodeguard.supply.import_names import (  # noqa: E402
-    PLATFORM, default_distribution, table,
+    PLATFORM,
+    default_distribution,
+    table,
 )
 from aicodeguard.supply.names import normalize_pypi  # noqa: E402
 from aicodeguard.supply.project import Project  # noqa: E402

@@ -68,7 +68,9 @@ def main() -> None:
         env["AICODEGUARD_CACHE_DIR"] = os.path.join(work, "empty-cache")
         late = child(args.names, 1.0, env, work)
         late_wall = time.monotonic() - started
-    ms = lambda seconds: f"{seconds * 1000:7.1f} ms"
+    def ms(seconds):
+        return f"{seconds * 1000:7.1f} ms"
+
     print(f"names per run: {args.names}")
     print(f"cold (all fetched):  import {ms(cold['import'])}  lookup {ms(cold['lookup'])}")
     print(f"warm (all cached):   import {ms(statistics.median(w['import'] for w in warm))}"

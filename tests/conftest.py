@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+# Rule fixtures are code to be scanned, not tests to be run (some are named test_*.py).
+collect_ignore_glob = ["fixtures/*", "lsp_fixtures/*"]
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(REPO, "tests", "fixtures")
 

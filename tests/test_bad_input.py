@@ -165,7 +165,7 @@ def test_unreadable_file(cli, project):
 def test_file_vanishing_mid_scan_is_a_note(tmp_path):
     """A target that disappears between discovery and reading (race) is reported, not fatal."""
     from aicodeguard.discovery import Discovery
-    from aicodeguard.engine import ScanSettings, Scanner
+    from aicodeguard.engine import Scanner, ScanSettings
 
     write(tmp_path / "known.py", FINDING)
     write(tmp_path / "brief.py", FINDING)
@@ -175,3 +175,18 @@ def test_file_vanishing_mid_scan_is_a_note(tmp_path):
     by_name = {os.path.basename(r.path): r for r in results}
     assert [n.message for n in by_name["brief.py"].notes] == ["vanished before it could be read"]
     assert len(by_name["known.py"].findings) == 1
+
+
+def test_deeply_nested_javascript_and_long_concatenations(cli, project):
+    write(project / "deep.js", "const x = " + "(" * 5000 + "1" + ")" * 5000 + ";\n"
+          "const q = " + " + ".join(['"a"'] * 10000) + ";\n"
+          "db.query('SELECT * FROM t WHERE a = ' + req.query.a + q);\n")
+    write(project / "nested.js", "function f(req) {" * 3000 + "eval(req.query.x)" + "}" * 3000
+          + "\n")
+    write(project / "chain.py", "q = " + " + ".join(['"a"'] * 20000) + "\n" + FINDING)
+    result, document = scan_json(cli, project)
+    assert result.returncode == 1, result.err
+    found = sorted((f["location"]["path"], f["rule_id"]) for f in document["findings"])
+    assert found == [("chain.py", "AIG101"), ("deep.js", "AIG101"), ("known.py", "AIG101"),
+                     ("nested.js", "AIG103")]
+    assert not [n for n in document["notes"] if "internal error" in n["message"]]

@@ -13,7 +13,14 @@ import time
 import pytest
 
 from aicodeguard.install_hooks import hook_text
-from tests.test_hooks_helpers import FIXED, INSECURE, REPO, SUPPRESSED, GitRepo, finding_lines
+from tests.test_hooks_helpers import (
+    FIXED,
+    INSECURE,
+    REPO,
+    SUPPRESSED,
+    GitRepo,
+    finding_lines,
+)
 
 HEADLINE = "db.py:2:17: AIG101 SQL built with an f-string"
 HINT = "To accept a finding, add `# aicodeguard: ignore[ID] reason`"

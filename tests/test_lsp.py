@@ -17,8 +17,16 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from aicodeguard.rules import doc_url
 
 from .lsp_fixtures.harness import (
-    SERVER_COMMAND, apply_text_edits, capabilities, change_document, make_client, open_document,
-    published, replace_document, server_env, utf16,
+    SERVER_COMMAND,
+    apply_text_edits,
+    capabilities,
+    change_document,
+    make_client,
+    open_document,
+    published,
+    replace_document,
+    server_env,
+    utf16,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -190,7 +198,12 @@ async def test_suppress_action_adds_an_ignore_comment_with_a_reason_placeholder(
                                            + "  # aicodeguard: ignore[AIG101] <reason>")
     replace_document(client, uri, 2, text)
     after = await published(client, uri, version=2)
-    assert not [d for d in after if d.range.start.line == SQL_LINE]
+    # the finding is silenced, and the unedited placeholder is reported as no reason yet
+    assert [d.code for d in after if d.range.start.line == SQL_LINE] == ["AIG002"]
+    text = text.replace("<reason>", "the name is checked against USERS by the caller")
+    replace_document(client, uri, 3, text)
+    assert not [d for d in await published(client, uri, version=3)
+                if d.range.start.line == SQL_LINE]
 
 
 async def test_suppress_action_extends_an_ignore_comment_already_there(client, folder):
@@ -258,3 +271,24 @@ async def test_closing_a_document_clears_its_diagnostics(client, folder):
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
     assert await published(client, uri, after=seen) == []
+
+
+async def test_typescript_findings_are_suppressed_with_a_slash_comment(client, folder):
+    uri = uri_in(folder, "routes.ts")
+    text = ('const app = require("express")();\n'
+            'app.get("/run", (req, res) => {\n'
+            '  eval(req.query.code);  // 😀 run it\n'
+            '  res.send("ok");\n'
+            '});\n')
+    open_document(client, uri, text, language_id="typescript")
+    [finding] = await published(client, uri, version=1)
+    line = text.splitlines()[2]
+    assert finding.range.start == types.Position(2, line.index("req.query"))
+    [suppress] = [a for a in await code_actions(client, uri, finding)
+                  if a.title.startswith("Suppress")]
+    text = apply_text_edits(text, suppress.edit.changes[uri])
+    assert text.splitlines()[2] == line + f"  // aicodeguard: ignore[{finding.code}] <reason>"
+    replace_document(client, uri, 2, text)
+    assert [d.code for d in await published(client, uri, version=2)] == ["AIG002"]
+    replace_document(client, uri, 3, text.replace("<reason>", "a demo route, never deployed"))
+    assert await published(client, uri, version=3) == []

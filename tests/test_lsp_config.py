@@ -10,7 +10,12 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .lsp_fixtures.harness import (
-    SERVER_COMMAND, capabilities, make_client, open_document, published, server_env,
+    SERVER_COMMAND,
+    capabilities,
+    make_client,
+    open_document,
+    published,
+    server_env,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -33,7 +38,6 @@ def folders(tmp_path_factory):
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(
     server_command=SERVER_COMMAND, client_factory=make_client, server_env=server_env()))
 async def client(lsp_client: LanguageClient, folders):
-    plain, project = folders
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=capabilities(),
         initialization_options={"settings": {"failOn": "critical"}},

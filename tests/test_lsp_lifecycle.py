@@ -8,11 +8,15 @@ import socket
 import subprocess
 import sys
 
-import pytest
 from lsprotocol import types
 
-from .lsp_fixtures.harness import SERVER_COMMAND, make_client, open_document, published, server_env
-
+from .lsp_fixtures.harness import (
+    SERVER_COMMAND,
+    make_client,
+    open_document,
+    published,
+    server_env,
+)
 
 SQL = "def f(cursor, name):\n    cursor.execute(f\"SELECT * FROM t WHERE a = '{name}'\")\n"
 INITIALIZE = types.InitializeParams(capabilities=types.ClientCapabilities())
@@ -74,7 +78,7 @@ async def test_tcp_transport(tmp_path):
 
 def test_bad_tcp_address_is_a_usage_error():
     result = subprocess.run([*SERVER_COMMAND, "--tcp", "localhost"], capture_output=True,
-                            text=True, timeout=60)
+                            text=True, timeout=60, check=False)
     assert result.returncode == 2 and "HOST:PORT" in result.stderr
 
 
@@ -85,6 +89,6 @@ def test_scan_never_imports_the_language_server(tmp_path):
              "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'pygls', 'lsprotocol'})\n"
              "print('LOADED', loaded)\n")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            timeout=120, env=server_env())
+                            timeout=120, env=server_env(), check=False)
     assert "AIG101" in result.stdout  # the scan ran...
     assert "LOADED []" in result.stdout  # ...without pygls or lsprotocol

@@ -37,7 +37,7 @@ def run_nvim(tmp_path, before: list[str], after: list[str]):
     result = subprocess.run(
         [NVIM, "--headless", "--clean", *before, str(app), *after,
          "-c", f"luafile {record}", "-c", "qa!"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert out.exists(), result.stderr
     rows = out.read_text(encoding="utf-8").splitlines()
     diagnostics = [row.split("\t")[1:] for row in rows if row.startswith("DIAGNOSTIC")]

@@ -13,7 +13,13 @@ from lsprotocol import types
 
 from tests.registry_server import RegistryServer
 
-from .lsp_fixtures.harness import SERVER_COMMAND, capabilities, make_client, open_document, published
+from .lsp_fixtures.harness import (
+    SERVER_COMMAND,
+    capabilities,
+    make_client,
+    open_document,
+    published,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

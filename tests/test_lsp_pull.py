@@ -11,7 +11,12 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .lsp_fixtures.harness import (
-    SERVER_COMMAND, apply_text_edits, capabilities, change_document, make_client, open_document,
+    SERVER_COMMAND,
+    apply_text_edits,
+    capabilities,
+    change_document,
+    make_client,
+    open_document,
     server_env,
 )
 
@@ -85,3 +90,22 @@ async def test_settings_changes_ask_the_client_to_pull_again(client):
     assert client.diagnostic_refresh_count == refreshes + 1
     after = await pull(client, uri, previous=before.result_id)
     assert after.kind == "full" and not after.items
+    client.set_configuration({"aicodeguard": {"enable": True}})
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    for _ in range(250):
+        if client.diagnostic_refresh_count > refreshes + 1:
+            break
+        await asyncio.sleep(0.02)
+    assert (await pull(client, uri)).items
+
+
+async def test_many_edits_between_pulls(client):
+    uri = (client.folder / "long_session.py").as_uri()
+    open_document(client, uri, "def f(cursor, name):\n    pass\n")
+    assert not (await pull(client, uri)).items
+    for version in range(2, 1203):  # more edits than the server keeps for re-parsing
+        change_document(client, uri, version, (1, 8), (1, 8), "#" if version % 2 else " ")
+    change_document(client, uri, 1203, (1, 4), (1, 4),
+                    "cursor.execute(f\"SELECT * FROM t WHERE a = '{name}'\")\n    ")
+    [finding] = (await pull(client, uri)).items
+    assert finding.code == "AIG101" and finding.range.start == types.Position(1, 19)

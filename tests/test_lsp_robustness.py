@@ -16,7 +16,12 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .lsp_fixtures.harness import (
-    SERVER_COMMAND, capabilities, change_document, make_client, open_document, published,
+    SERVER_COMMAND,
+    capabilities,
+    change_document,
+    make_client,
+    open_document,
+    published,
     server_env,
 )
 

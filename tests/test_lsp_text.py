@@ -6,8 +6,15 @@ from __future__ import annotations
 import pytest
 
 from aicodeguard.languages import parser
-from aicodeguard.lsp_server.text import (UTF8, UTF16, UTF32, Buffer, byte_column, split_lines,
-                                         to_client_column)
+from aicodeguard.lsp_server.text import (
+    UTF8,
+    UTF16,
+    UTF32,
+    Buffer,
+    byte_column,
+    split_lines,
+    to_client_column,
+)
 
 LINE = 'x = "é😀漢"  # café'
 

@@ -8,9 +8,7 @@ import pytest
 
 from aicodeguard.analysis.source import SourceFile
 from aicodeguard.engine import analyze_source
-from aicodeguard.languages import language_for_name, language_for_shebang, parser
-from aicodeguard.model import FileResult
-from aicodeguard.supply.js_imports import add_js_import_refs
+from aicodeguard.languages import language_for_name, language_for_shebang
 from aicodeguard.supply.names import is_node_builtin, normalize_pypi, npm_package_of
 from aicodeguard.supply.requirements import requirement_name
 
@@ -334,21 +332,17 @@ import type { T } from "i"; require.resolve("j/package.json"); foo("not-a-module
 """
 
 
-@pytest.mark.parametrize("language", ["javascript", "typescript", "tsx"])
-def test_js_ts_imports_requires_dynamic_imports_and_reexports(language):
-    result = FileResult("x")
-    add_js_import_refs(SourceFile("x", JS.encode()), parser(language).parse(JS.encode()),
-                       language, result)
+@pytest.mark.parametrize("path", ["x.js", "x.mjs", "x.ts", "x.tsx"])
+def test_js_ts_imports_requires_dynamic_imports_and_reexports(path):
+    """Read by the JS/TS analyzer, with `names.npm_package_of` deciding the package."""
+    result = analyze_source(path, JS.encode(), language_for_name(path))
     assert [(r.name, r.location.line) for r in result.imports] == [
         ("a", 1), ("b", 1), ("@s/p", 1), ("d", 1), ("e", 2), ("f", 2), ("g", 2), ("i", 5),
         ("j", 5)]
 
 
 def test_typescript_import_equals_require():
-    text = b'import fs = require("fs-extra");\n'
-    result = FileResult("x.ts")
-    add_js_import_refs(SourceFile("x.ts", text), parser("typescript").parse(text),
-                       "typescript", result)
+    result = analyze_source("x.ts", b'import fs = require("fs-extra");\n', "typescript")
     assert [r.name for r in result.imports] == ["fs-extra"]
 
 

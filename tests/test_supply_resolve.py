@@ -170,3 +170,31 @@ def test_a_requirements_file_made_only_of_includes(tmp_path):
     outcome = api.scan_paths([str(tmp_path / "requirements.txt")], OFFLINE)
     assert [(os.path.basename(f.location.path), f.location.line, f.rule_id)
             for f in outcome.findings] == [("base.txt", 2, "AIG601")]
+
+
+def test_js_project_end_to_end(tmp_path):
+    write(tmp_path, {
+        "package.json": '{"name": "web", "dependencies": {"react": "^18"}}',
+        "node_modules/left-pad/package.json": "{}",
+        "src/util.js": "export const x = 1;\n",
+        "src/app.js": "import React from 'react';\nimport fs from 'node:fs';\n"
+                      "import path from 'path';\nimport { x } from './util.js';\n"
+                      "const pad = require('left-pad');\nimport z from 'zzq-unknown-js';\n"
+                      "import { lodahs } from 'lodahs';\n",
+    })
+    assert supply_findings(tmp_path) == {
+        (os.path.join("src", "app.js"), 5, "AIG604"),  # installed, not declared
+        (os.path.join("src", "app.js"), 6, "AIG607"),  # unknown to the offline npm data
+        (os.path.join("src", "app.js"), 7, "AIG602")}  # a near-miss of lodash
+
+
+def test_project_at_the_filesystem_root_terminates():
+    """An editor buffer with no folder (working directory `/`) must not hang the scan."""
+    import subprocess
+    import sys
+
+    code = ("from aicodeguard.supply.project import load_project\n"
+            "load_project(['/untitled.py'], ['/untitled.py'])\nprint('done')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "done", result.stderr

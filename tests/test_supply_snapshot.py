@@ -16,7 +16,12 @@ import pytest
 from aicodeguard.config import tomllib
 from aicodeguard.supply import build_snapshot
 from aicodeguard.supply.snapshot import (
-    DATA_DIR, HashedTable, Snapshot, describe, embedded, encode_table,
+    DATA_DIR,
+    HashedTable,
+    Snapshot,
+    describe,
+    embedded,
+    encode_table,
 )
 from aicodeguard.supply.typosquat import TyposquatScorer
 

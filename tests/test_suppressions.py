@@ -56,4 +56,11 @@ def test_unused_and_unknown_suppressions(cli, tmp_path):
 
 def test_nosec_is_not_honoured(cli, tmp_path):
     source = f"def q(cur, n):\n    {SQL}  # nosec\n"
-    assert run(cli, tmp_path, source)[1] == [(2, "AIG101")]
+    assert run(cli, tmp_path, source)[1] == [(2, "AIG101"), (2, "AIG004")]  # AIG004: the nosec
+
+
+def test_placeholder_reason_counts_as_missing(cli, tmp_path):
+    """The editor's quick fix inserts `<reason>`; left unedited it is no reason."""
+    source = f"def q(cur, n):\n    {SQL}  # aicodeguard: ignore[AIG101] <reason>\n"
+    code, found, summary = run(cli, tmp_path, source)
+    assert (code, found, summary["suppressed"]) == (1, [(2, "AIG002")], 1)

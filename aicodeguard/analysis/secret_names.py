@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+NAME_CACHE_SIZE = 1 << 16  # distinct names of a large scan; a smaller cache thrashes
 
 # A word that on its own makes a name hold a credential.
 SECRET_WORDS = frozenset({
@@ -116,7 +117,7 @@ KNOWN_SECRET_PREFIXES = ("sk-", "sk_live_", "rk_live_", "ghp_", "gho_", "ghs_", 
                          "hf_", "eyj")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def words(name: str) -> tuple[str, ...]:
     """`getAPIKey`, `API_KEY`, `x-api-key` -> lower-case words."""
     return tuple(word.lower() for word in _WORD.findall(name))
@@ -131,25 +132,33 @@ def _has_secret_word(parts: tuple[str, ...]) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
+# Every secret name contains one of these (a cheap test before splitting into words).
+SECRET_FRAGMENTS = re.compile("pass|pwd|secret|token|cred|key|auth", re.IGNORECASE)
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def is_secret_name(name: str) -> bool:
     """Does a variable, attribute, key or parameter of this name hold a credential?"""
+    if not SECRET_FRAGMENTS.search(name):
+        return False
     parts = words(name)
     if not parts or any(word in NOT_HELD_WORDS for word in parts):
         return False
     return _has_secret_word(parts)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def may_hold_secret(name: str) -> bool:
     """A credential name, or a plain `key` whose value decides (see `is_hard_coded_secret`)."""
-    if is_secret_name(name):
-        return True
+    if not SECRET_FRAGMENTS.search(name):
+        return False
     parts = words(name)
-    return "key" in parts and not any(word in NOT_HELD_WORDS for word in parts)
+    if not parts or any(word in NOT_HELD_WORDS for word in parts):
+        return False
+    return "key" in parts or _has_secret_word(parts)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def is_security_name(name: str, *, function: bool = False) -> bool:
     """Is a value of this name something an attacker must not guess (token, salt, OTP)?
 
@@ -171,7 +180,7 @@ def is_security_name(name: str, *, function: bool = False) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def is_password_name(name: str) -> bool:
     """Does this name hold a password (not a password policy, reset token or URL)?"""
     parts = words(name)

@@ -22,13 +22,14 @@ def redact(secret: str) -> str:
 class SourceFile:
     """UTF-8 source of one file with lazy line tables."""
 
-    __slots__ = ("path", "data", "is_ascii", "_line_starts")
+    __slots__ = ("path", "data", "is_ascii", "_line_starts", "secrets")
 
     def __init__(self, path: str, data: bytes):
         self.path = path
         self.data = data
         self.is_ascii = data.isascii()
         self._line_starts: list[int] | None = None
+        self.secrets: set[str] = set()  # every secret a finding named: masked in every echo
 
     @property
     def line_starts(self) -> list[int]:
@@ -80,9 +81,13 @@ class SourceFile:
         return self.location((srow, start - starts[srow]), (erow, end - starts[erow]))
 
     def snippet(self, row: int, secret: str | None = None) -> str:
-        text = self.line_text(row).rstrip()
+        """Line `row` as findings echo it: every secret found in the file so far masked."""
         if secret:
-            text = text.replace(secret, redact(secret))
+            self.secrets.add(secret)
+        text = self.line_text(row).rstrip()
+        for value in sorted(self.secrets, key=len, reverse=True):
+            if value in text:
+                text = text.replace(value, redact(value))
         return text[:SNIPPET_LIMIT]
 
     def finding(

@@ -78,7 +78,7 @@ def hover_markdown(diagnostics: list[types.Diagnostic]) -> str:
     return "\n\n---\n\n".join(parts)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def rule_markdown(rule_id: str) -> str:
     rule = BY_ID.get(rule_id)
     if rule is None:

@@ -31,6 +31,7 @@ from ..parse_guard import parse_refusal
 from ..policy import apply_policy
 from ..rules import doc_url
 from ..rules.meta import UNUSED_SUPPRESSION
+from ..supply.check import check_project
 from .suppress import comment_syntax, suppression_edit
 from .text import TreeEdit, to_client_column
 
@@ -57,7 +58,7 @@ class Snapshot:
     language: str
     version: int | None
     data: bytes
-    edits: tuple[TreeEdit, ...]
+    edits: tuple[TreeEdit, ...] | None  # since the previous check (None: parse afresh)
     config: Config
     fail_on: Severity
     encoding: str
@@ -81,8 +82,8 @@ class SyntaxState:
     def __init__(self) -> None:
         self.tree = None
 
-    def parse(self, language: str, data: bytes, edits: tuple[TreeEdit, ...]):
-        tree = self.tree
+    def parse(self, language: str, data: bytes, edits: tuple[TreeEdit, ...] | None):
+        tree = self.tree if edits is not None else None
         if tree is not None and not edits:
             return tree
         if tree is not None:
@@ -126,8 +127,6 @@ def check_online(snapshot: Snapshot, result: FileResult, tree) -> Analysis:
 
 
 def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config) -> Analysis:
-    from ..supply.check import check_project
-
     config, language, data = snapshot.config, snapshot.language, snapshot.data
     notes = check_project([result], package_config) if result.imports else []
     outcome = apply_policy([result], config, rules_run([language]), notes)

@@ -50,7 +50,8 @@ class Document:
         self.version = version
         self.buffer = Buffer(text, encoding)
         self.language = language_of(path, language_id, self.buffer.lines[0][:128])
-        self.edits: list = []  # tree edits not yet seen by the analysis thread
+        self.edits: list | None = []  # tree edits the analysis thread has not seen (None:
+        # too many to be worth it, re-parse from scratch)
         self.syntax = SyntaxState()
         self.timer: asyncio.TimerHandle | None = None
         self.running: tuple[tuple, asyncio.Future] | None = None
@@ -99,9 +100,9 @@ class Checker:
         snapshot = Snapshot(
             uri=document.uri, path=document.path, language=document.language or "",
             version=document.version, data=document.buffer.data if active else b"",
-            edits=tuple(document.edits), config=effective.config, fail_on=effective.fail_on,
-            encoding=document.buffer.encoding)
-        document.edits.clear()
+            edits=None if document.edits is None else tuple(document.edits),
+            config=effective.config, fail_on=effective.fail_on, encoding=document.buffer.encoding)
+        document.edits = []
         future = asyncio.get_running_loop().run_in_executor(
             self.worker, _check_safely, snapshot, document.syntax, active)
         document.running = (key, future)

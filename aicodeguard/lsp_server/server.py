@@ -10,7 +10,6 @@ change is applied once and also becomes a tree-sitter edit.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 
 from lsprotocol import types
@@ -22,13 +21,20 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..config import CONFIG_FILES
-from .actions import QUICKFIX, SHOW_DOCUMENTATION, code_actions, contains, hover_markdown, overlaps
+from .actions import (
+    QUICKFIX,
+    SHOW_DOCUMENTATION,
+    code_actions,
+    contains,
+    hover_markdown,
+    overlaps,
+)
 from .documents import Checker, Document, document_path
 from .settings import SECTION, ClientSettings, Effective, ProjectConfigs, effective
 
 DEBOUNCE_SECONDS = 0.3
 SETTINGS_WAIT_SECONDS = 2.0  # the longest a first check waits for the client's settings
-log = logging.getLogger("aicodeguard.lsp")
+MAX_PENDING_EDITS = 1000  # beyond this, the next check re-parses from scratch
 
 
 class GuardProtocol(LanguageServerProtocol):
@@ -112,10 +118,14 @@ class GuardServer(LanguageServer):
         for change in params.content_changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 start, end = change.range.start, change.range.end
-                document.edits.append(buffer.replace(
-                    (start.line, start.character), (end.line, end.character), change.text))
+                edit = buffer.replace((start.line, start.character), (end.line, end.character),
+                                      change.text)
             else:
-                document.edits.append(buffer.replace_all(change.text))
+                edit = buffer.replace_all(change.text)
+            if document.edits is not None:
+                document.edits.append(edit)
+                if len(document.edits) > MAX_PENDING_EDITS:  # nobody asked for a check
+                    document.edits = None
         document.version = params.text_document.version
         self.schedule(document, DEBOUNCE_SECONDS)
 
@@ -162,11 +172,11 @@ class GuardServer(LanguageServer):
             return
         if self.documents.get(document.uri) is not document or self.checker.key(document) != key:
             return  # closed, edited or reconfigured meanwhile: a newer check will publish
-        self._log_notes(document, analysis)
+        self.log_notes(document, analysis)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=document.uri, version=document.version, diagnostics=analysis.diagnostics))
 
-    def _log_notes(self, document: Document, analysis) -> None:
+    def log_notes(self, document: Document, analysis) -> None:
         for note in analysis.notes:
             if note.message not in document.logged:
                 document.logged.add(note.message)
@@ -201,15 +211,16 @@ class GuardServer(LanguageServer):
         return effective(project, client, document.path, folder)
 
     def _folder_of(self, path: str) -> tuple[str, str | None]:
-        best = ("", None)
-        for uri, folder in self.workspace.folders.items():
+        """(settings scope, folder path) of the innermost workspace folder holding `path`."""
+        holding = []
+        for key, folder in self.workspace.folders.items():
             folder_path = to_fs_path(folder.uri)
             if folder_path and (path + os.sep).startswith(folder_path.rstrip(os.sep) + os.sep):
-                if best[1] is None or len(folder_path) > len(best[1]):
-                    best = (uri, folder_path)
-        if best[1] is None and self.workspace.root_path:
-            return "", self.workspace.root_path
-        return best
+                holding.append((len(folder_path), key, folder_path))
+        if holding:
+            _, key, folder_path = max(holding)
+            return key, folder_path
+        return "", self.workspace.root_path
 
     def set_client_settings(self, scope: str, raw) -> None:
         problems: list[str] = []
@@ -319,7 +330,7 @@ def create_server() -> GuardServer:
         result_id = f"{analysis.version}.{server.checker.generation}.{int(analysis.online)}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        server._log_notes(document, analysis)
+        server.log_notes(document, analysis)
         return types.RelatedFullDocumentDiagnosticReport(items=analysis.diagnostics,
                                                          result_id=result_id)
 

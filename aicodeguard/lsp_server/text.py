@@ -82,7 +82,7 @@ def line_content(line: bytes) -> bytes:
 class Buffer:
     """The UTF-8 text of an open document, changed in place by LSP content changes."""
 
-    __slots__ = ("lines", "encoding")
+    __slots__ = ("encoding", "lines")
 
     def __init__(self, text: str, encoding: str):
         self.encoding = encoding
@@ -115,8 +115,7 @@ class Buffer:
         """Replace the text between two client positions ((line, character) pairs)."""
         srow, scol = self.point(*start)
         erow, ecol = self.point(*end)
-        if (erow, ecol) < (srow, scol):  # a reversed range: treat it as empty
-            erow, ecol = srow, scol
+        erow, ecol = max((erow, ecol), (srow, scol))  # a reversed range is an empty one
         lines = self.lines
         start_byte = sum(map(len, lines[:srow])) + scol
         old_end_byte = start_byte + sum(map(len, lines[srow:erow])) + ecol - scol

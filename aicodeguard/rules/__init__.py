@@ -11,10 +11,25 @@ from __future__ import annotations
 import os
 
 from ..model import RuleInfo
-from . import crypto, deserialization, injection, javascript_only, llm, meta, secrets, supply, web
+from . import (
+    crypto,
+    deserialization,
+    hidden_text,
+    injection,
+    javascript_only,
+    llm,
+    meta,
+    secret_formats,
+    secrets,
+    supply,
+    tells,
+    web,
+)
 
-FAMILIES = (meta, injection, crypto, secrets, deserialization, web, javascript_only, supply, llm)
-ALL_RULES: tuple[RuleInfo, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
+FAMILIES = (meta, injection, crypto, secrets, deserialization, web, javascript_only, supply, llm,
+            secret_formats, hidden_text, tells)
+ALL_RULES: tuple[RuleInfo, ...] = tuple(sorted(
+    (rule for family in FAMILIES for rule in family.RULES), key=lambda rule: rule.id))
 BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in ALL_RULES}
 
 DOCS_DIR = os.path.join(os.path.dirname(__file__), "docs")

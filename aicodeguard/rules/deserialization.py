@@ -17,13 +17,13 @@ def _rule(id, name, summary, severity, confidence, cwe, tags, fixable=False,
 WITH_JS = ("python", "javascript", "typescript", "tsx")
 
 PICKLE_FAMILY = _rule(
-    "AIG401", "pickle-deserialization",
-    "Data is deserialized with pickle, dill, marshal, shelve, joblib or jsonpickle, "
-    "which run code from the data",
+    "AIG401", "code-executing-deserialization",
+    "Data is deserialized with a format that can run code from the data (pickle, marshal, "
+    "joblib, node-serialize…)",
     Severity.HIGH, Confidence.HIGH, (502,), ("pickle",), languages=WITH_JS)
 UNSAFE_YAML = _rule(
     "AIG402", "yaml-load-without-safe-loader",
-    "YAML is loaded with a loader that builds arbitrary Python objects",
+    "YAML is loaded with a loader or schema that builds arbitrary objects or functions",
     Severity.HIGH, Confidence.HIGH, (502,), ("yaml",), fixable=True, languages=WITH_JS)
 TORCH_LOAD = _rule(
     "AIG403", "torch-load-without-weights-only",

@@ -49,7 +49,8 @@ TRUST_REMOTE_CODE = RuleInfo(
 DANGEROUS_DESERIALIZATION = RuleInfo(
     id="AIG805",
     name="langchain-dangerous-deserialization-allowed",
-    summary="LangChain is allowed to unpickle a stored index (allow_dangerous_deserialization=True)",
+    summary="LangChain unpickles a stored index (allow_dangerous_deserialization=True) "
+            "or rebuilds objects from outside data",
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     cwe=(502,),

@@ -75,7 +75,7 @@ SWALLOWED_SECURITY_CHECK = _web(
 CSRF_DISABLED = _web(
     "AIG515", "csrf-protection-disabled",
     "CSRF protection is switched off for a view or the whole application",
-    M, Confidence.HIGH, (352,), ("configuration", "csrf"))
+    M, Confidence.HIGH, (352,), ("configuration", "csrf"), fixable=True)
 INSECURE_COOKIE = _web(
     "AIG516", "cookie-without-secure-flags",
     "Session or token cookie set without Secure or HttpOnly",
@@ -88,10 +88,14 @@ ALLOWED_HOSTS_WILDCARD = _web(
     "AIG518", "django-allowed-hosts-wildcard",
     "Django ALLOWED_HOSTS accepts any Host header",
     M, Confidence.HIGH, (20,), ("configuration",))
+EXCEPTION_IN_RESPONSE = _web(
+    "AIG519", "exception-details-in-response",
+    "Stack trace or exception message sent to the client in a web response",
+    M, Confidence.HIGH, (209,), ("information-disclosure",))
 
 RULES = (
     DEBUG_MODE, BIND_ALL_INTERFACES, PERMISSIVE_CORS, INSECURE_TEMP_FILE, PERMISSIVE_FILE_MODE,
     PATH_TRAVERSAL, SSRF, TEMPLATE_AUTOESCAPE_OFF, MARKUP_FROM_DATA, REFLECTED_XSS, OPEN_REDIRECT,
     UPLOAD_CLIENT_FILENAME, SECURITY_ASSERT, SWALLOWED_SECURITY_CHECK, CSRF_DISABLED,
-    INSECURE_COOKIE, REQUEST_WITHOUT_TIMEOUT, ALLOWED_HOSTS_WILDCARD,
+    INSECURE_COOKIE, REQUEST_WITHOUT_TIMEOUT, ALLOWED_HOSTS_WILDCARD, EXCEPTION_IN_RESPONSE,
 )

@@ -12,6 +12,7 @@ from ..model import FileResult, Note, NoteLevel
 from . import manifests, shell
 from .requirements import requirements_file
 
+
 def _requirements(source: SourceFile):
     name = source.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
     kind = "constraint" if name.startswith("constraints") else "requirement"

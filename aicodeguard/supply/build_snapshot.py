@@ -20,13 +20,19 @@ import sys
 from .names import normalize_pypi
 from .similarity import index_keys
 from .snapshot import (
-    DATA_DIR, INFO_FILE, SCOPE_MARKER, SECURITY_HOLDING, encode_downloads, encode_table,
+    DATA_DIR,
+    INFO_FILE,
+    SCOPE_MARKER,
+    SECURITY_HOLDING,
+    encode_downloads,
+    encode_table,
 )
 
 FORMAT = 1
 PYPI_BUCKET_BITS = 16  # ~900k names: 48-bit keys
 NPM_BUCKET_BITS = 14  # ~230k names: 46-bit keys
 TYPO_BUCKET_BITS = 14
+RANK_BUCKET_BITS = 12
 NPM_POPULAR = 15000  # npm names compared for typosquats (about 1M+ downloads a month)
 # The version npm gives the placeholder it publishes over a package taken down as malware.
 _SECURITY_VERSION = re.compile(r"^\d+\.\d+\.\d+-security")
@@ -38,6 +44,8 @@ FILES = {
     "npm-popular": "npm-popular.txt",
     "pypi-typo": "pypi-typo.bin",
     "npm-typo": "npm-typo.bin",
+    "pypi-rank": "pypi-rank.bin",
+    "npm-rank": "npm-rank.bin",
 }
 
 
@@ -80,6 +88,10 @@ def read_npm(path: str) -> tuple[dict[str, int], dict[str, int]]:
     return codes, downloads
 
 
+def _ranked(popular: list[str]):
+    return ((name, rank) for rank, name in enumerate(popular, 1))
+
+
 def typo_entries(popular: list[str]):
     for index, name in enumerate(popular):
         for key in index_keys(name):
@@ -98,6 +110,8 @@ def build(pypi_tsv: str, npm_tsv: str, out: str, date: str) -> dict:
         "npm-names": encode_table(npm_codes.items(), NPM_BUCKET_BITS, 1),
         "pypi-typo": encode_table(typo_entries(pypi_ranked), TYPO_BUCKET_BITS, 2),
         "npm-typo": encode_table(typo_entries(npm_popular), TYPO_BUCKET_BITS, 2),
+        "pypi-rank": encode_table(_ranked(pypi_ranked), RANK_BUCKET_BITS, 2),
+        "npm-rank": encode_table(_ranked(npm_popular), RANK_BUCKET_BITS, 2),
     }
     texts = {
         "pypi-popular": "".join(f"{name}\n" for name in pypi_ranked),

@@ -102,12 +102,8 @@ def _look_up(names, project: Project, config: Config):
         return {}, None, []
     if config.offline:
         return {}, "offline mode", []
-    try:
-        from .online import lookup
-    except ImportError:
-        return {}, "online checks are not available in this installation", [
-            Note("", "online package checks are not available; supply-chain verdicts used "
-                 f"the offline package snapshot of {embedded().date} only", NoteLevel.INFO)]
+    from .online import lookup
+
     records = lookup(names, project_dir=project.root, config=config)
     return records, None, list(records.notes)
 

@@ -37,7 +37,15 @@ _STDLIB_EXTRAS = frozenset({
     "SocketServer", "SimpleHTTPServer", "BaseHTTPServer", "xmlrpclib", "htmlentitydefs",
     "__builtin__", "exceptions", "sets", "md5", "sha", "popen2", "anydbm", "dbhash",
     "whichdb", "UserDict", "UserList", "UserString", "copy_reg", "repr", "robotparser",
-    "urllib", "__future__", "__main__", "builtins",
+    "urllib", "__future__", "__main__", "builtins", "dummy_thread", "_abcoll", "mimetools",
+    "rfc822", "multifile", "mhlib", "new", "imputil", "Cookie", "CGIHTTPServer", "dumbdbm",
+    "gdbm", "dircache", "statvfs", "fpformat", "markupbase", "DocXMLRPCServer",
+    "SimpleXMLRPCServer", "ScrolledText", "tkFileDialog", "tkSimpleDialog", "Tix", "ttk",
+    # Added after the running version (3.12–3.14) or private CPython modules that moved.
+    "annotationlib", "compression", "_interpreters", "_xxsubinterpreters", "_pyrepl",
+    "_colorize", "string.templatelib", "_suggestions", "_remote_debugging", "_zstd",
+    # Stub-only: exists for type checkers (typeshed), imported under TYPE_CHECKING.
+    "_typeshed",
 })
 PYTHON_STDLIB = frozenset(sys.stdlib_module_names) | _STDLIB_EXTRAS
 

@@ -95,20 +95,22 @@ def _manifest_paths(root: str) -> list[str]:
 def load_project(scanned_paths: list[str], python_paths: list[str]) -> Project:
     """Everything about the project around `scanned_paths` (python files: `python_paths`)."""
     project = Project(find_root(scanned_paths))
-    pending = _manifest_paths(project.root)
+    pending: list[tuple[str, str | None]] = [(p, None) for p in _manifest_paths(project.root)]
     seen: set[str] = set()
     while pending and len(seen) < MAX_INCLUDES * 4:
-        path = os.path.abspath(pending.pop(0))
+        path, included_as = pending.pop(0)
+        path = os.path.abspath(path)
         if path in seen:
             continue
         seen.add(path)
-        pending.extend(_read_manifest(project, path))
+        pending.extend(_read_manifest(project, path, included_as))
     _local_modules(project, python_paths)
     return project
 
 
-def _read_manifest(project: Project, path: str) -> list[str]:
-    """Record one manifest's facts; returns the files it includes (`-r`, `-c`)."""
+def _read_manifest(project: Project, path: str, included_as: str | None = None):
+    """Record one manifest's facts; returns the files it includes (`-r`, `-c`) as
+    (path, "requirement" or "constraint").  `included_as`: how this file was included."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(5 * 1024 * 1024)
@@ -118,15 +120,17 @@ def _read_manifest(project: Project, path: str) -> list[str]:
     folder = os.path.dirname(path)
     if os.path.basename(path) == "setup.py":
         return _setup_py(project, path, data)
-    kind = language_for_name(path)
+    kind = "requirements" if included_as else language_for_name(path)
     ecosystem = NPM if kind == "package-json" else PYPI
-    includes: list[str] = []
+    includes: list[tuple[str, str]] = []
     try:
         if kind == "requirements":
-            constraint = os.path.basename(path).lower().startswith("constraints")
+            constraint = included_as == "constraint" or (
+                not included_as and os.path.basename(path).lower().startswith("constraints"))
             refs, found = requirements_file(source, "constraint" if constraint else "requirement")
-            includes = [os.path.join(folder, inc.path) for inc in found
-                        if not inc.path.startswith(("http:", "https:"))]
+            includes = [(os.path.join(folder, inc.path),
+                         "constraint" if inc.constraint or constraint else "requirement")
+                        for inc in found if not inc.path.startswith(("http:", "https:"))]
         else:
             reader = {"pyproject": manifests.pyproject, "setup-cfg": manifests.setup_cfg,
                       "pipfile": manifests.pipfile, "package-json": manifests.package_json}[kind]
@@ -142,8 +146,7 @@ def _read_manifest(project: Project, path: str) -> list[str]:
     if declares or kind != "requirements":
         project.has_manifest[ecosystem] = True
     project.declared[ecosystem].update(_own(ecosystem, [ref.name for ref in declares]))
-    if includes:
-        project.included.update(os.path.abspath(path) for path in includes)
+    project.included.update(os.path.abspath(included) for included, _ in includes)
     if ecosystem == PYPI and kind != "requirements":
         project.python_roots.append(folder)
     if ecosystem == NPM:
@@ -222,9 +225,9 @@ def _local_modules(project: Project, python_paths: list[str]) -> None:
     for path in python_paths:
         folder = os.path.dirname(os.path.abspath(path))
         folders.add(folder)
-        while folder.startswith(root_prefix):
+        while folder.startswith(root_prefix) and folder != os.path.dirname(folder):
             project.local_modules.add(os.path.basename(folder))
-            folder = os.path.dirname(folder)
+            folder = os.path.dirname(folder)  # stops at the filesystem root (project "/")
     for folder in folders:
         try:
             entries = list(os.scandir(folder))

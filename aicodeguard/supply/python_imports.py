@@ -90,7 +90,8 @@ def _catches_import_error(ctx, try_node) -> bool:
 
 def _dynamic_import(ctx, node) -> ImportRef | None:
     func = node.child_by_field_name("function")
-    if func is None or not ctx.text(func).endswith(("import_module", "__import__")):
+    if func is None or not ctx.source.data.endswith((b"import_module", b"__import__"), 0,
+                                                    func.end_byte):
         return None
     if ctx.qualname(func) not in _DYNAMIC:
         return None

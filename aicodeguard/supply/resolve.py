@@ -89,6 +89,8 @@ class Resolver:
         return any(matches(self.config.private_packages, ecosystem, name) for name in names)
 
     def resolve(self, result: FileResult, ref: ImportRef) -> Subject | None:
+        if not ref.name.isascii():
+            return None  # no index has such a name; AIG706 reports the look-alike characters
         if ref.source in IMPORT_SOURCES:
             if ref.ecosystem == PYPI:
                 return self._python_import(result, ref)
@@ -101,8 +103,8 @@ class Resolver:
     def _python_import(self, result: FileResult, ref: ImportRef) -> Subject | None:
         module = ref.name
         top = module.partition(".")[0]
-        if is_python_stdlib(module) or top in self.project.local_modules:
-            return None
+        if is_python_stdlib(module) or top in self.project.local_modules or top.startswith("_"):
+            return None  # `_name` cannot be a PyPI project: a private or platform module
         dists = table().distributions(module)
         if dists and dists[0] == PLATFORM:
             return None

@@ -130,8 +130,7 @@ def _word_key(parts: list[str]) -> str | None:
     return "w:" + "-".join(sorted(skeleton([part]) for part in parts))
 
 
-def _keys(name: str, min_delete: int) -> set[str]:
-    parts = words(name)
+def _keys(parts: list[str], min_delete: int) -> set[str]:
     bare = stripped(parts)
     keys = {"a:" + skeleton(bare)}
     for variant in skeletons(parts):
@@ -146,7 +145,7 @@ def _keys(name: str, min_delete: int) -> set[str]:
 
 def index_keys(name: str) -> set[str]:
     """Keys a popular name is filed under."""
-    keys = _keys(name, 4)
+    keys = _keys(words(name), 4)
     if name.startswith("@") and "/" in name:
         bare = skeleton(words(name.partition("/")[2]))
         if len(bare) >= 5:
@@ -156,10 +155,11 @@ def index_keys(name: str) -> set[str]:
 
 def query_keys(name: str) -> set[str]:
     """Keys under which a popular look-alike of `name` would be filed."""
-    keys = _keys(name, 3)
     parts = words(name)
+    keys = _keys(parts, 3)
     full = skeleton(parts)
-    keys.add("a:" + skeleton(stripped(parts, glued_node=True)))
+    if parts[0].startswith("node"):
+        keys.add("a:" + skeleton(stripped(parts, glued_node=True)))
     if len(full) >= 11:  # two letters added at either end: `typescript-eslinter`
         keys.update((full[:-2], full[2:]))
     if not name.startswith("@"):

@@ -2,8 +2,9 @@
 
 Name sets are stored as sorted fixed-width hashes (see `HashedTable`): loading
 one is a single `read()`, a look-up is a bucket jump plus a `bisect` over a
-`memoryview`, and no Python set of a million strings is ever built.  The
-popular-name lists are plain text, read only when a name needs comparing.
+`memoryview` of the memory-mapped file, and no Python set of a million strings is
+ever built.  The popular-name lists are plain text, read only when a typosquat
+candidate turns up; their ranks are in small tables of their own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import mmap
 import os
 import struct
 import sys
@@ -147,13 +149,12 @@ class Snapshot:
         self.date: str = self.info["date"]
         self._tables: dict[str, HashedTable] = {}
         self._popular: dict[str, list[str]] = {}
-        self._ranks: dict[str, dict[str, int]] = {}
 
     def table(self, name: str) -> HashedTable:
         table = self._tables.get(name)
         if table is None:
-            with open(os.path.join(self.folder, self.info["files"][name]), "rb") as handle:
-                table = self._tables[name] = HashedTable(handle.read())
+            table = self._tables[name] = HashedTable(_map(os.path.join(
+                self.folder, self.info["files"][name])))
         return table
 
     def pypi_exists(self, normalized: str) -> bool:
@@ -181,11 +182,18 @@ class Snapshot:
 
     def rank(self, ecosystem: str, name: str) -> int | None:
         """1-based popularity rank among the popular names; None when not among them."""
-        ranks = self._ranks.get(ecosystem)
-        if ranks is None:
-            names = self.popular(ecosystem)
-            ranks = self._ranks[ecosystem] = {name: rank for rank, name in enumerate(names, 1)}
-        return ranks.get(name)
+        ranks = self.table(f"{ecosystem}-rank").values(name)
+        return ranks[0] if ranks else None
+
+
+def _map(path: str):
+    """The file's bytes, memory-mapped where possible: only the pages a look-up touches
+    are ever read, so opening a table costs the same whatever its size."""
+    with open(path, "rb") as handle:
+        try:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file, or a file system without mmap
+            return handle.read()
 
 
 def read_info(folder: str = DATA_DIR) -> dict:

@@ -60,7 +60,6 @@ class Judge:
         self.config = config
         self.records = records
         self.offline_reason = offline_reason  # why the index was not asked, if it was not
-        self.today = datetime.date.today()
         self._evidence: dict[tuple[str, str], Evidence] = {}
 
     def evidence(self, ecosystem: str, name: str) -> Evidence:
@@ -110,6 +109,9 @@ class Judge:
     def _existence_verdict(self, subject: Subject) -> Finding | None:
         ecosystem, name = subject.ecosystem, subject.name
         evidence = self.evidence(ecosystem, name)
+        if subject.is_import and ecosystem == PYPI and not evidence.exists \
+                and self._affixed_distribution(name) is not None:
+            return None  # `import linkify_it` comes from `linkify-it-py`: not made up
         index = INDEX[ecosystem]
         what = self._what(subject)
         if evidence.removed:
@@ -136,6 +138,17 @@ class Judge:
         record = evidence.record
         if record is not None:
             return self._metadata_verdict(subject, evidence, record)
+        return None
+
+    def _affixed_distribution(self, name: str) -> str | None:
+        """An existing distribution that is the import name with a customary affix.
+
+        Import names often drop the `py`/`python` that the distribution name carries
+        (`linkify_it` from linkify-it-py, `ntlm` from python-ntlm3)."""
+        for candidate in (f"{name}-py", f"py-{name}", f"python-{name}", f"{name}-python",
+                          f"py{name}", f"{name}3", f"python-{name}3", f"{name}-py3"):
+            if self.snapshot.pypi_exists(candidate):
+                return candidate
         return None
 
     def _hallucinated_message(self, subject: Subject, evidence: Evidence) -> str:
@@ -245,7 +258,7 @@ class Judge:
         if not iso:
             return None
         try:
-            return (self.today - datetime.date.fromisoformat(iso[:10])).days
+            return (datetime.date.today() - datetime.date.fromisoformat(iso[:10])).days
         except ValueError:
             return None
 

@@ -36,7 +36,9 @@ def _converter():
         kind = types.Command if isinstance(data.get("command"), str) else types.CodeAction
         return converter.structure(data, kind)
 
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], command_or_action)
+    # The key must be the typing.Union lsprotocol registered its hook under.
+    converter.register_structure_hook(Union[types.Command, types.CodeAction],  # noqa: UP007
+                                      command_or_action)
     return converter
 
 

@@ -208,7 +208,15 @@ class TaintTracker:
             function = ctx.function_of(node)
             if function is not None and self._is_message_parameter(function, name):
                 found.append((_Source(Taint("message", node, name)), hops, None))
+            elif function is not None and self._is_form_parameter(function, name):
+                found.append((_Source(Taint("request", node, name)), hops, None))
         return found
+
+    def _is_form_parameter(self, function, name: str) -> bool:
+        """`async function action(formData: FormData)`: a Next.js server action's form."""
+        param = self.ctx.parameters(function).get(name)
+        annotation = param[1].child_by_field_name("type") if param is not None else None
+        return annotation is not None and self.ctx.text(annotation).lstrip(": ") == "FormData"
 
     def _call_inputs(self, node, hops: int, chain):
         ctx = self.ctx

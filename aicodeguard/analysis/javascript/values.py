@@ -42,10 +42,6 @@ class StringInfo:
     dynamic_parts: list = field(default_factory=list)
 
     @property
-    def is_string(self) -> bool:
-        return bool(self.kinds)
-
-    @property
     def dynamic(self) -> bool:
         return bool(self.dynamic_parts)
 

@@ -9,6 +9,7 @@ Nothing here recurses over the syntax tree; walks use explicit stacks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...model import Confidence, Finding, Fix, Related, RuleInfo, Severity
@@ -40,6 +41,7 @@ class Binding:
     node: object  # the binding statement / clause
     value: object | None
     kind: str  # assign, augment, for, with, walrus, param
+    scope: int | None = None  # id of the enclosing function/module, filled on first use
 
 
 @dataclass(slots=True)
@@ -138,8 +140,11 @@ class PyContext:
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.bindings: dict[str, list[Binding]] = {}
+        self.import_aliases: set[str] = set()  # names assigned an imported name
         self.findings: list[Finding] = []
         self._scopes: dict[int, object] = {}
+        self._parameters: dict[int, dict[str, object]] = {}
+        self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
         self._calls: dict[int, Call] = {}
         self._taint = None
 
@@ -202,9 +207,7 @@ class PyContext:
         head = parts[0]
         if head in self.imports:
             parts[0] = self.imports[head]
-        elif len(parts) == 1 or head not in self.bindings:
-            pass
-        else:
+        elif head in self.import_aliases:
             alias = self._alias_of(head, node)
             if alias:
                 parts[0] = alias
@@ -221,6 +224,16 @@ class PyContext:
                     return ".".join([self.imports[parts[0]], *parts[1:]])
             return None
         return None
+
+    def redefines(self, name: str) -> bool:
+        """Whether the module gives a builtin's name its own meaning (`def eval(...)`,
+        `input = ...`), so a bare call of it is not the builtin.  A method `def eval(self)`
+        does not count: it is called as `self.eval(...)`."""
+        root = self.tree.root_node.id
+        if any(self._binding_scope(binding) == root for binding in self.bindings.get(name, ())):
+            return True
+        return re.search(rb"^(?:async[ \t]+)?(?:def|class)[ \t]+" + re.escape(name.encode())
+                         + rb"\b", self.source.data, re.MULTILINE) is not None
 
     def call(self, node) -> Call:
         cached = self._calls.get(node.id)
@@ -315,6 +328,16 @@ class PyContext:
 
     def bind(self, name: str, node, value, kind: str) -> None:
         self.bindings.setdefault(name, []).append(Binding(name, node, value, kind))
+        if kind == "assign" and value is not None and value.type in ("attribute", "identifier"):
+            head = self.source.data[value.start_byte:value.end_byte].split(b".", 1)[0].strip()
+            if head.decode("utf-8", "replace") in self.imports:
+                self.import_aliases.add(name)  # `run = subprocess.run`
+
+    def order_bindings(self) -> None:
+        """Put every name's bindings in source order (`reaching` relies on it)."""
+        for bindings in self.bindings.values():
+            if len(bindings) > 1:
+                bindings.sort(key=lambda binding: binding.node.start_byte)
 
     # -- scopes -----------------------------------------------------------
     def scope_of(self, node):
@@ -337,7 +360,13 @@ class PyContext:
         return scope if scope.type in FUNCTION_TYPES else None
 
     def parameters(self, function) -> dict[str, object]:
-        """Parameter name -> parameter node for a function or lambda."""
+        """Parameter name -> parameter node for a function or lambda (do not modify)."""
+        cached = self._parameters.get(function.id)
+        if cached is None:
+            cached = self._parameters[function.id] = self._read_parameters(function)
+        return cached
+
+    def _read_parameters(self, function) -> dict[str, object]:
         params = function.child_by_field_name("parameters")
         found: dict[str, object] = {}
         if params is None:
@@ -362,19 +391,21 @@ class PyContext:
         scope = self.scope_of(use)
         while scope.type == "class_definition":
             scope = self.scope_of(scope)
-        before = use.start_byte
-        local = [b for b in candidates
-                 if b.node.start_byte < before and self._binding_scope(b) == scope.id]
+        before, start = use.start_byte, scope.start_byte
+        local = [b for b in candidates if start <= b.node.start_byte < before
+                 and self._binding_scope(b) == scope.id]
         if local or scope.type != "module" and name in self.parameters(scope):
             return local
         root = self.tree.root_node.id
         return [b for b in candidates if self._binding_scope(b) == root]
 
     def _binding_scope(self, binding: Binding) -> int:
-        scope = self.scope_of(binding.node)
-        while scope.type == "class_definition":
-            scope = self.scope_of(scope)
-        return scope.id
+        if binding.scope is None:
+            scope = self.scope_of(binding.node)
+            while scope.type == "class_definition":
+                scope = self.scope_of(scope)
+            binding.scope = scope.id
+        return binding.scope
 
     def is_parameter(self, name: str, use) -> bool:
         function = self.function_of(use)

@@ -25,7 +25,7 @@ REQUEST_ATTRIBUTES = frozenset({
     # Django / DRF
     "GET", "POST", "body", "COOKIES", "META", "FILES", "query_params", "raw_post_data",
     # Starlette / FastAPI / aiohttp
-    "path_params", "query", "match_info", "content", "text", "post", "form",
+    "path_params", "query", "match_info", "content", "text", "post", "read",  # aiohttp `await request.read()`, Django `request.read()`
 })
 
 # Names a request object goes by (Django/DRF views, Starlette, aiohttp, `self.request`).
@@ -64,12 +64,12 @@ LLM_CALL_TAILS = (
 # `<receiver>.<method>(...)` is an LLM call when the receiver's name hints at a model.
 LLM_RUN_METHODS = frozenset({
     "invoke", "ainvoke", "predict", "apredict", "run", "arun", "generate", "agenerate",
-    "chat", "complete", "call", "__call__", "stream", "batch", "query",
+    "chat", "complete", "call", "__call__", "stream", "batch", "query", "kickoff",
 })
 LLM_RECEIVER_HINTS = frozenset({
     "llm", "chain", "agent", "gpt", "claude", "openai", "anthropic", "gemini", "ollama",
     "chat", "assistant", "copilot", "mistral", "groq", "cohere", "completion", "langchain",
-    "qa", "rag", "model",
+    "qa", "rag", "model", "executor", "runnable", "graph", "crew",
 })
 # Top-level packages whose objects answer `invoke()`/`generate()`… with model output
 # (`ai = ChatOpenAI(); ai.invoke(q)`, whatever the variable is called).
@@ -98,6 +98,8 @@ PROPAGATING_CALLS = frozenset({
     "textwrap.dedent", "codecs.decode", "yaml.safe_load", "html.unescape",
     "shlex.split", "base64.b64encode", "urllib.parse.urlparse", "urllib.parse.urlsplit",
     "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "json.dumps",
+    # Markdown renderers pass raw HTML in the text through.
+    "markdown.markdown", "markdown2.markdown", "mistune.html", "commonmark.commonmark",
 })
 
 # Method calls that also pass their arguments' taint into the result.

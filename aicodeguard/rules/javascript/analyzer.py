@@ -8,17 +8,33 @@ Python.  One compiled query per grammar (JavaScript with JSX, TypeScript, TSX).
 
 from __future__ import annotations
 
-import logging
-
 from tree_sitter import Query, QueryCursor
 
 from ...analysis.javascript.context import JsContext
 from ...analysis.javascript.values import unwrap
 from ...analysis.source import SourceFile
 from ...languages import ts_language
-from ...model import FileResult, ImportRef, Note
+from ...model import FileResult, ImportRef
 from ...supply.names import NPM, npm_package_of
-from . import crypto, deserialization, injection, llm, secrets, web, xss  # noqa: F401  (register)
+from ..run_checks import run_checks
+
+# Every module with JavaScript checks: importing one registers its checks on `on`.
+from . import (  # noqa: F401
+    crypto,
+    default_accounts,
+    deserialization,
+    injection,
+    injection_objects,
+    injection_shell,
+    jwt,
+    llm,
+    placeholder_secrets,
+    secrets,
+    tls,
+    web,
+    web_config,
+    xss,
+)
 from .checks import on
 
 QUERY_SOURCE = """
@@ -41,7 +57,6 @@ _REQUIRE_CALLEES = frozenset({"require.resolve", "module.require"})
 # Calls that put a value into a container: `parts.push(user)` taints `parts`.
 _MUTATORS = frozenset({"push", "unshift", "append", "set", "add", "splice"})
 
-log = logging.getLogger("aicodeguard")
 _queries: dict[str, Query] = {}
 _call_tails: frozenset[str] = frozenset()
 _call_heads: frozenset[str] = frozenset()
@@ -130,18 +145,7 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
         _match_pair(ctx, node, pending)
     for node in captures.get("jsx", ()):
         _match_jsx(ctx, node, pending)
-    notes = result.notes
-    for check, args in pending:
-        try:
-            check(ctx, *args)
-        except Exception as error:  # a broken check must not lose the file
-            node = getattr(args[0], "node", args[0])
-            line = node.start_point[0] + 1
-            log.debug("check %s failed at %s:%d", check.__name__, source.path, line,
-                      exc_info=True)
-            notes.append(Note(source.path, f"internal error in check {check.__name__} "
-                              f"at line {line}: {error!r} (other checks still ran)"))
-    result.findings.extend(ctx.findings)
+    run_checks(ctx, pending, result)
     _add_import_refs(ctx, specifiers, result)
 
 

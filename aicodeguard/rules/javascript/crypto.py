@@ -20,7 +20,6 @@ from ..crypto import (
     WEAK_KEY_SIZE,
 )
 from ..javascript_only import DEPRECATED_CREATE_CIPHER
-from . import jwt, tls  # noqa: F401  (register the other AIG2xx checks)
 from .checks import on
 from .places import destination, function_name
 

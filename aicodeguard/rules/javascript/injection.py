@@ -17,7 +17,6 @@ from ..injection import (
     TEMPLATE_INJECTION,
 )
 from ..llm import LLM_OUTPUT_TO_CODE, LLM_OUTPUT_TO_SQL
-from . import injection_objects, injection_shell  # noqa: F401  (register the other AIG1xx checks)
 from .checks import on
 from .sinks import assess, remote_taint, report_sink
 
@@ -38,9 +37,13 @@ SQL_MAYBE_METHODS = frozenset({
     "query", "execute", "raw", "run", "all", "get", "exec", "prepare", "each", "any", "one",
     "oneOrNone", "many", "manyOrNone", "none", "result", "literal", "queryRaw",
 })
-_DB_RECEIVER = re.compile(r"(db|pool|client|conn|connection|sequelize|knex|mysql|pg|sql|"
-                          r"database|trx|tx|prisma|sqlite|postgres|pgp|repo|manager)\w*$",
-                          re.IGNORECASE)
+# Receivers that are database handles: the last name segment is one of these, or ends in
+# `db`/`pool` (`userDb`, `this.pgPool`).  Deliberately not `client` or `conn…` prefixes:
+# `httpClient.get(url)` and `connections.get(id)` (a Map) are not SQL.
+_DB_NAMES = frozenset({"db", "database", "pool", "conn", "connection", "sequelize", "knex",
+                       "mysql", "pg", "pgp", "sql", "sqlite", "postgres", "prisma", "trx",
+                       "transaction"})
+_DB_SUFFIXES = ("db", "pool", "database")
 
 CODE_CALLS = {"eval": 0, "Function": -1, "setTimeout": 0, "setInterval": 0,
               "setImmediate": 0, "execScript": 0, "vm.runInNewContext": 0,
@@ -82,7 +85,10 @@ def sql_built_from_strings(ctx, call) -> None:
 
 def _db_receiver(ctx, call) -> bool:
     receiver = call.receiver
-    return receiver is not None and bool(_DB_RECEIVER.search(ctx.text(receiver)))
+    if receiver is None:
+        return False
+    name = re.split(r"[^\w$]+", ctx.text(receiver).strip())[-1].lower()
+    return name in _DB_NAMES or name.endswith(_DB_SUFFIXES)
 
 
 def _callee(ctx, call) -> str:

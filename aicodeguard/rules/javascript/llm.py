@@ -51,7 +51,7 @@ def _check_system_prompt(ctx, value, where: str) -> None:
 def console_log(ctx, call) -> None:
     for arg in call.args:
         found = assess(ctx, arg, frozenset({"JSON.stringify", "util.inspect"}))
-        if found is None or found.taint is None or not found.taint.is_remote:
+        if found is None or found.taint is None or found.taint.kind not in ("request", "llm"):
             continue
         if any(_strips_line_breaks(ctx, part) for part in found.parts):
             return

@@ -10,8 +10,14 @@ The value never appears in a message or snippet unredacted.
 from __future__ import annotations
 
 from ...analysis.javascript.values import unwrap
-from ...analysis.secret_names import is_hard_coded_secret, is_placeholder, is_secret_name
+from ...analysis.secret_names import (
+    is_hard_coded_secret,
+    is_placeholder,
+    looks_like_real_secret,
+    may_hold_secret,
+)
 from ...analysis.source import redact
+from ...model import Confidence, Severity
 from ..secrets import HARD_CODED_SECRET
 from .checks import on
 
@@ -30,41 +36,49 @@ STRING_VALUES = frozenset({"string", "template_string", "binary_expression"})
 
 
 def _secret_literal(ctx, node):
-    """(literal node, text) of a string written in the source, also after `env.X ||`."""
+    """(literal node, text, fallback) of a string written in the source, also the one
+    used when the environment variable is empty (`process.env.X || '...'`)."""
     node = unwrap(node)
-    if node is None:
-        return None
-    if node.type == "binary_expression":
+    fallback = False
+    if node is not None and node.type == "binary_expression":
         op = node.child_by_field_name("operator")
         if op is None or ctx.text(op) not in _FALLBACK_OPERATORS:
             return None
-        node = unwrap(node.child_by_field_name("right"))
+        node, fallback = unwrap(node.child_by_field_name("right")), True
     if node is None or node.type not in ("string", "template_string"):
         return None
     value = ctx.literal(node)
-    return (node, value) if isinstance(value, str) else None
+    return (node, value, fallback) if isinstance(value, str) else None
 
 
-def _report(ctx, node, value: str, what: str) -> None:
+def _report(ctx, found, what: str) -> None:
+    node, value, fallback = found
+    how = " (as the fallback for an empty environment variable)" if fallback else ""
     ctx.report(HARD_CODED_SECRET, node,
-               f"{what} is a hard-coded secret (`{redact(value)}`): anyone with the source or "
-               "the bundle has it; read it from the environment or a secret manager",
+               f"{what} is a hard-coded secret{how} (`{redact(value)}`): anyone with the "
+               "source, the bundle or the git history has it; read it from the environment "
+               "or a secret manager",
+               severity=Severity.MEDIUM if fallback else None,
+               confidence=Confidence.HIGH if looks_like_real_secret(value) else None,
                secret=value)
 
 
-@on.assign_where(is_secret_name, STRING_VALUES)
+@on.assign_where(may_hold_secret, STRING_VALUES)
 def secret_assigned(ctx, node, name, value) -> None:
     found = _secret_literal(ctx, value)
     if found is not None and is_hard_coded_secret(name, found[1]):
-        _report(ctx, found[0], found[1], f"`{name}`")
+        _report(ctx, found, f"`{name}`")
 
 
-@on.property_where(is_secret_name, STRING_VALUES)
+@on.property_where(may_hold_secret, STRING_VALUES)
 def secret_property(ctx, node, key, value) -> None:
     found = _secret_literal(ctx, value)
-    if found is not None and found[1] not in OPTION_KEYWORDS.get(key, ()) and \
-            is_hard_coded_secret(key, found[1]):
-        _report(ctx, found[0], found[1], f"the `{key}` property")
+    if found is None or found[1] in OPTION_KEYWORDS.get(key, ()):
+        return
+    holder = node.parent.parent if node.parent is not None else None
+    passed = holder is not None and holder.type == "arguments"  # `connect({ password })`
+    if is_hard_coded_secret(key, found[1], passed=passed):
+        _report(ctx, found, f"the `{key}` property")
 
 
 @on.call(*KEY_ARGUMENTS)
@@ -72,4 +86,4 @@ def literal_key_argument(ctx, call) -> None:
     found = _secret_literal(ctx, call.arg(KEY_ARGUMENTS[call.qualname]))
     if found is None or len(found[1]) < 3 or is_placeholder(found[1]):
         return
-    _report(ctx, found[0], found[1], f"the key passed to `{call.qualname}`")
+    _report(ctx, found, f"the key passed to `{call.qualname}`")

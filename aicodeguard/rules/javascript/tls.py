@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from ...analysis.javascript.values import unwrap
 from ...model import Edit, Fix
-from ..crypto import INSECURE_TLS_VERSION, TLS_VERIFICATION_DISABLED, UNVERIFIED_SSL_CONTEXT
+from ..crypto import (
+    INSECURE_TLS_VERSION,
+    TLS_VERIFICATION_DISABLED,
+    UNVERIFIED_SSL_CONTEXT,
+)
 from .checks import on
 
 OLD_PROTOCOL_METHODS = frozenset({

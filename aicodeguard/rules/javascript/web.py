@@ -14,8 +14,13 @@ from ...analysis.javascript.values import unwrap
 from ..javascript_only import MASS_ASSIGNMENT
 from ..python.sinks import source_note
 from ..python.web_http import FIXED_HOST, LOCAL_PATH
-from ..web import OPEN_REDIRECT, PATH_TRAVERSAL, REFLECTED_XSS, SSRF, UPLOAD_CLIENT_FILENAME
-from . import web_config  # noqa: F401  (register the configuration checks)
+from ..web import (
+    OPEN_REDIRECT,
+    PATH_TRAVERSAL,
+    REFLECTED_XSS,
+    SSRF,
+    UPLOAD_CLIENT_FILENAME,
+)
 from .checks import on
 from .sinks import assess, report_sink
 from .web_values import checked_before, flow_taint, leading_text

@@ -9,7 +9,11 @@ import re
 from ...analysis.javascript.values import unwrap
 from ...analysis.secret_names import is_security_name
 from ...model import Confidence, Edit, Fix, Severity
-from ..javascript_only import ELECTRON_WEB_PREFERENCES, MESSAGE_WITHOUT_ORIGIN, STATIC_PROJECT_ROOT
+from ..javascript_only import (
+    ELECTRON_WEB_PREFERENCES,
+    MESSAGE_WITHOUT_ORIGIN,
+    STATIC_PROJECT_ROOT,
+)
 from ..web import BIND_ALL_INTERFACES, INSECURE_COOKIE, PERMISSIVE_CORS
 from .checks import on
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.javascript.values import MAX_HOPS, UNKNOWN, VALUE_BINDINGS, literal, unwrap
+from ...analysis.javascript.values import (
+    MAX_HOPS,
+    UNKNOWN,
+    VALUE_BINDINGS,
+    literal,
+    unwrap,
+)
 
 # Calls whose result starts with their first argument.
 _PREFIX_CALLS = frozenset({"path.join", "path.resolve", "String", "url.resolve"})

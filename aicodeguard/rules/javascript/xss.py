@@ -27,7 +27,7 @@ def _html_from_data(ctx, value, *, needs_markup: bool = False):
     if found.built:
         return f"HTML built with {found.how()}", taint
     if taint is not None and taint.is_remote:
-        return "a value", taint
+        return "a value from outside", taint
     return None
 
 

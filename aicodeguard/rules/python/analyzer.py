@@ -8,17 +8,42 @@ about twice as fast as one query pattern per rule with text predicates.
 
 from __future__ import annotations
 
-import logging
+from functools import lru_cache
 
 from tree_sitter import Query, QueryCursor
 
 from ...analysis.python.context import PyContext
 from ...analysis.source import SourceFile
 from ...languages import ts_language
-from ...model import FileResult, Note
-from . import crypto, deserialization, injection, llm, secrets, web  # noqa: F401  (register checks)
-from . import web_config, web_cors, web_files, web_html, web_http, web_logic  # noqa: F401
+from ...model import FileResult
 from ...supply.python_imports import add_import_refs
+from ..run_checks import run_checks
+
+# Every module with Python checks: importing one registers its checks on `on`.
+from . import (  # noqa: F401
+    crypto,
+    default_accounts,
+    deserialization,
+    deserialization_xml,
+    injection,
+    injection_code,
+    injection_queries,
+    injection_shell,
+    injection_web,
+    jwt_tokens,
+    llm,
+    placeholder_secrets,
+    randomness,
+    secrets,
+    tls,
+    web,
+    web_config,
+    web_cors,
+    web_files,
+    web_html,
+    web_http,
+    web_logic,
+)
 from .checks import on
 
 QUERY_SOURCE = """
@@ -45,7 +70,6 @@ QUERY_SOURCE = """
 # Calls that put a value into a container: `parts.append(user)` taints `parts`.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write"})
 
-log = logging.getLogger("aicodeguard")
 _query: Query | None = None
 _call_tails: frozenset[str] = frozenset()
 
@@ -61,14 +85,17 @@ def query() -> Query:
 def analyze(source: SourceFile, tree, result: FileResult) -> None:
     captures = QueryCursor(query()).captures(tree.root_node)
     ctx = PyContext(source, tree)
-    for node in captures.get("import", ()):
+    # captures() does not return nodes in document order; imports and bindings need it
+    # (a later import or assignment wins).
+    for node in sorted(captures.get("import", ()), key=_start):
         ctx.add_import(node)
-    bindings = captures.get("bind", ())
+    bindings = sorted(captures.get("bind", ()), key=_start)
     for node in bindings:
         ctx.add_binding(node)
     pending: list[tuple] = []
     for node in captures.get("call", ()):
         _match_call(ctx, node, pending)
+    ctx.order_bindings()  # `.append()` calls above added bindings out of order
     for node in captures.get("keyword", ()):
         _match_keyword(ctx, node, pending)
     for node in bindings:
@@ -76,19 +103,12 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
     for node in captures.get("node", ()):
         for check in on.nodes.get(node.type, ()):
             pending.append((check, (node,)))
-    notes = result.notes
-    for check, args in pending:
-        try:
-            check(ctx, *args)
-        except Exception as error:  # a broken check must not lose the file
-            node = getattr(args[0], "node", args[0])
-            line = node.start_point[0] + 1
-            log.debug("check %s failed at %s:%d", check.__name__, source.path, line,
-                      exc_info=True)
-            notes.append(Note(source.path, f"internal error in check {check.__name__} "
-                              f"at line {line}: {error!r} (other checks still ran)"))
-    result.findings.extend(ctx.findings)
+    run_checks(ctx, pending, result)
     add_import_refs(ctx, captures, result)
+
+
+def _start(node) -> int:
+    return node.start_byte
 
 
 def _match_call(ctx: PyContext, node, pending: list) -> None:
@@ -99,10 +119,12 @@ def _match_call(ctx: PyContext, node, pending: list) -> None:
     if kind == "identifier":
         name = ctx.text(func)
         qualname = ctx.imports.get(name, name)
+        if qualname not in on.calls and name in ctx.import_aliases:
+            qualname = ctx.qualname(func) or qualname  # `run = subprocess.run; run(...)`
         if qualname not in on.calls and ctx.star_imports:
             qualname = _from_star_import(ctx, name, qualname)
         checks = on.calls.get(qualname)
-        if checks:
+        if checks and not (qualname == name and ctx.redefines(name)):
             call = ctx.call(node)
             pending.extend((check, (call,)) for check in checks)
         return
@@ -163,11 +185,15 @@ def _match_assignment(ctx: PyContext, node, pending: list) -> None:
     name = _target_name(ctx, left)
     if name is None:
         return
-    for check in on.assignments.get(name, ()):
+    for check in _assignment_checks(name):
         pending.append((check, (node, name, right)))
-    for predicate, check in on.assignment_predicates:
-        if predicate(name):
-            pending.append((check, (node, name, right)))
+
+
+@lru_cache(maxsize=8192)
+def _assignment_checks(name: str) -> tuple:
+    """Checks for an assignment to `name` (predicates are pure: names repeat a lot)."""
+    return (*on.assignments.get(name, ()),
+            *(check for predicate, check in on.assignment_predicates if predicate(name)))
 
 
 def _target_name(ctx: PyContext, left) -> str | None:

@@ -1,32 +1,33 @@
 """Python checks for AIG2xx cryptographic primitives: hashes (AIG204, AIG210),
 ciphers and modes (AIG205, AIG206), key sizes (AIG207), constant IVs and salts
-(AIG208) and JWT verification (AIG211).  Transport security lives in `tls`,
-randomness in `randomness`."""
+(AIG208).  Transport security lives in `tls`, randomness in `randomness`, JWT
+verification (AIG211) in `jwt_tokens`."""
 
 from __future__ import annotations
 
-from ...analysis.secret_names import PASSWORD_WORDS, is_password_name, is_security_name, words
+from ...analysis.secret_names import (
+    PASSWORD_WORDS,
+    is_password_name,
+    is_security_name,
+    words,
+)
 from ...model import Confidence, Fix, Severity
 from ..crypto import (
     ECB_MODE,
     FAST_PASSWORD_HASH,
-    JWT_NOT_VERIFIED,
     STATIC_IV_OR_SALT,
     WEAK_CIPHER,
     WEAK_HASH,
     WEAK_KEY_SIZE,
 )
-from . import randomness, tls  # noqa: F401  (register the other AIG2xx checks)
 from .checks import on
 from .crypto_values import (
     append_keyword_edit,
     bound_call,
     constant_name,
     destination,
-    dict_value,
     is_constant,
     lookup,
-    methods_called_in,
     names_in,
     receiver,
     replace_edit,
@@ -294,8 +295,8 @@ def openssl_weak_key(ctx, call) -> None:
 @on.call(*WEAK_CURVES)
 def weak_curve(ctx, call) -> None:
     ctx.report(WEAK_KEY_SIZE, call.node,
-               f"elliptic curve {WEAK_CURVES[call.qualname]} has under 224 bits of strength "
-               "budget; use SECP256R1 (P-256) or X25519/Ed25519")
+               f"elliptic curve {WEAK_CURVES[call.qualname]} is smaller than 224 bits; use "
+               "SECP256R1 (P-256) or X25519/Ed25519")
 
 
 @on.call(*(f"{pkg}.PublicKey.ECC.generate" for pkg in PYCRYPTO))
@@ -393,53 +394,3 @@ def constant_salt(ctx, call) -> None:
                "so one precomputed table cracks them all; use a random salt per password "
                "(`os.urandom(16)`, `bcrypt.gensalt()`) stored next to the hash",
                severity=Severity.MEDIUM)
-
-
-# -- JWT ---------------------------------------------------------------------------------------
-
-JWT_DECODE = ("jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode")
-JWT_ENCODE = ("jwt.encode", "jwt.api_jwt.encode", "jose.jwt.encode")
-
-
-def _mentions_none(value) -> bool:
-    if isinstance(value, str):
-        return value.lower() == "none"
-    return isinstance(value, (list, tuple)) and any(_mentions_none(item) for item in value)
-
-
-@on.call(*JWT_DECODE)
-def jwt_decode_unverified(ctx, call) -> None:
-    flag = dict_value(ctx, call.keywords.get("options"), "verify_signature")
-    if flag is not None and ctx.literal(flag) is False:
-        ctx.report(JWT_NOT_VERIFIED, call.keyword_node("options"),
-                   f"`{call.name}` with `verify_signature: False` accepts tokens anyone can "
-                   "forge; decode with the key and an explicit `algorithms=[...]` list")
-    verify = call.keywords.get("verify")
-    if verify is not None and ctx.literal(verify) is False:
-        ctx.report(JWT_NOT_VERIFIED, verify.parent,
-                   f"`verify=False` makes `{call.name}` skip the signature check, so forged "
-                   "tokens are accepted; pass the key and `algorithms=[...]`")
-    algorithms = call.arg(2 if call.qualname != "jose.jwt.decode" else None, "algorithms")
-    if _mentions_none(ctx.literal(algorithms)):
-        ctx.report(JWT_NOT_VERIFIED, algorithms,
-                   f"`{call.name}` accepts the `none` algorithm: unsigned tokens pass as "
-                   "valid; list only the algorithm you sign with")
-
-
-@on.call(*JWT_ENCODE)
-def jwt_encode_none(ctx, call) -> None:
-    algorithm = call.arg(2, "algorithm")
-    if _mentions_none(ctx.literal(algorithm)):
-        ctx.report(JWT_NOT_VERIFIED, algorithm,
-                   f"`{call.name}` with algorithm `none` issues unsigned tokens anyone can "
-                   "forge; sign with HS256/RS256/EdDSA")
-
-
-@on.call("python_jwt.process_jwt")
-def python_jwt_unverified(ctx, call) -> None:
-    """python_jwt: `process_jwt` only parses; `verify_jwt` checks the signature."""
-    if "verify_jwt" not in methods_called_in(ctx, call.node):
-        ctx.report(JWT_NOT_VERIFIED, call.node,
-                   f"`{call.name}` parses the token without checking its signature and this "
-                   "function never calls `verify_jwt`; use `verify_jwt(token, key, "
-                   "allowed_algs=[...])`")

@@ -228,7 +228,9 @@ def names_in(ctx: PyContext, node, limit: int = 200) -> list[str]:
             name = ctx.text(current)
             found.append(name)
             if hops == 0:
-                for binding in ctx.reaching(name, current)[-1:]:
+                earlier = [b for b in ctx.reaching(name, current)
+                           if not b.node.start_byte <= current.start_byte < b.node.end_byte]
+                for binding in earlier[-1:]:
                     if binding.value is not None and binding.kind in ("assign", "augment"):
                         stack.append((binding.value, hops + 1))
         elif kind == "string":

@@ -13,7 +13,6 @@ from ..deserialization import (
     UNSAFE_MODEL_FORMAT,
     UNSAFE_YAML,
 )
-from . import deserialization_xml  # noqa: F401  (registers the XML and archive checks)
 from .checks import on
 from .deserialization_origin import (
     DEFAULTED,
@@ -114,6 +113,9 @@ def _loader_kind(ctx, loader) -> str | None:
         if node.type == "conditional_expression":
             stack.extend(node.named_children[0::2])
             continue
+        if node.type == "parenthesized_expression":
+            stack.extend(node.named_children)
+            continue
         kind = LOADER_KINDS.get((ctx.qualname(node) or "").rpartition(".")[2])
         bindings = ctx.reaching(ctx.text(node), node) if node.type == "identifier" else []
         if kind is None and bindings:
@@ -136,9 +138,12 @@ def _safe_load_fix(ctx, call, loader) -> Fix | None:
     safe_name = "safe_load_all" if call.method.endswith("_all") else "safe_load"
     edits = [Edit(attr.line, attr.column, attr.end_line, attr.end_column, safe_name)]
     if loader is not None:
-        data = ctx.location(first_argument(call))
+        data = first_argument(call)
+        if loader.start_byte < data.end_byte:
+            return None  # `load(Loader=..., stream=x)`: left for a person to rewrite
+        start = ctx.location(data)
         end = ctx.location(loader.parent if loader.parent.type == "keyword_argument" else loader)
-        edits.append(Edit(data.end_line, data.end_column, end.end_line, end.end_column, ""))
+        edits.append(Edit(start.end_line, start.end_column, end.end_line, end.end_column, ""))
     return Fix(f"Use `yaml.{safe_name}`", tuple(edits))
 
 

@@ -142,6 +142,7 @@ def data_origin(ctx: PyContext, node, *, is_path: bool = False) -> Origin:
     found = walk.run(node)
     if found is not None:
         return found
+    taint = taint or walk.local_source
     if taint is None and walk.fixed:
         return Origin(Reach.BUNDLED if walk.via_file else Reach.CONSTANT)
     return Origin(Reach.LOCAL_FILE if walk.via_file else Reach.UNKNOWN, taint)
@@ -154,6 +155,7 @@ class _Walk:
         self.ctx = ctx
         self.fixed = True  # every leaf reached so far is written in the code
         self.via_file = is_path
+        self.local_source = None  # environment or argv data met on the way
 
     def run(self, node) -> Origin | None:
         ctx = self.ctx
@@ -221,9 +223,10 @@ class _Walk:
         if name in OPEN_CALLS or name in PATH_CALLS or name in BYTE_WRAPPERS:
             self.via_file = self.via_file or name not in BYTE_WRAPPERS
             for value in call.positional if name in PATH_CALLS else call.positional[:1]:
-                taint = ctx.taint(value)  # dotted calls are not followed by the tracker
+                taint = ctx.taint(value)  # the tracker does not look inside `open()`
                 if taint is not None and taint.is_remote:
                     return Origin(Reach.REMOTE, taint)
+                self.local_source = self.local_source or taint
                 stack.append((value, hops))
             return None
         if call.method is None:

@@ -76,9 +76,9 @@ def xml_parsed_from_untrusted_data(ctx, call) -> None:
     origin = data_origin(ctx, source)
     if is_lxml:
         message = (f"`{call.name}` parses {origin.text} with lxml's default parser, which "
-                   "before lxml 5 resolves external entities (XXE: local files, URLs); pass "
-                   "`etree.XMLParser(resolve_entities=False, no_network=True)` or "
-                   f"{_DEFUSED}.lxml")
+                   "in older lxml releases resolves external entities (XXE: local files, "
+                   "URLs); pass `etree.XMLParser(resolve_entities=False, no_network=True)` "
+                   f"or {_DEFUSED}")
     else:
         message = (f"`{call.name}` parses {origin.text}; entity declarations in the document "
                    "are expanded, so a few bytes can take gigabytes of memory (billion laughs) "
@@ -279,12 +279,11 @@ def _needs_filter(ctx, call) -> bool:
         return False
     if call.method == "extractall":
         members = call.arg(1, "members")
-        if members is None:
-            return True
-        return members.type == "call" and ctx.call(members).method == "getmembers"
-    if call.method == "extract":
+        if members is not None and (members.type != "call"
+                                    or ctx.call(members).method != "getmembers"):
+            return False  # a filtering helper chose the members
+    elif call.method == "extract":
         member = call.arg(0, "member")
         if member is None or ctx.is_literal(member):
             return False
-        return not _checks_paths(ctx, call.node)
-    return True
+    return not _checks_paths(ctx, call.node)

@@ -6,9 +6,6 @@ import re
 
 from ..injection import SQL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SQL
-from . import (  # noqa: F401  (register the checks of the other AIG1xx rules)
-    injection_code, injection_queries, injection_shell, injection_web,
-)
 from .checks import on
 from .injection_values import assess, value_of
 from .sinks import report_sink

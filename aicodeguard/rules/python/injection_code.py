@@ -51,14 +51,13 @@ TEMPLATE_CALLS = {
 }
 # `f"plugins.{name}"`: the import stays inside one package (less at stake).
 _PACKAGE_PREFIX = re.compile(r"[rRbBuUfF]*[\"']\w+(\.\w+)*\.")
+FILE_OPENERS = frozenset({"open", "io.open", "codecs.open", "pathlib.Path", "pathlib.PurePath"})
 # `<receiver>.from_string(src)`: jinja2 environments, Django `engines[...]`.
 _TEMPLATE_RECEIVER_HINTS = ("env", "jinja", "engine", "template")
 
 
 @on.call(*CODE_CALLS)
 def code_call(ctx, call) -> None:
-    if "." not in call.qualname and _defined_here(ctx, call.qualname):
-        return  # py_compile's own `compile()`, a local `eval` helper
     position, keyword = CODE_CALLS[call.qualname]
     source = call.arg(position, keyword)
     if call.qualname in _RUNS_CODE_OBJECTS and _is_compiled(ctx, source):
@@ -98,6 +97,8 @@ def check_code(ctx, call, source) -> None:
                     "`ast.literal_eval`) or dispatch to a fixed set of functions", found.taint,
                     llm_rule=LLM_OUTPUT_TO_CODE)
         return
+    if _reads_project_file(ctx, source):
+        return  # `exec(open("pkg/version.py").read())` in setup.py: the project's own code
     report_sink(ctx, CODE_INJECTION, source,
                 f"a non-constant value is run as Python code by `{call.name}`; if any caller "
                 "passes outside data it runs any code: parse the data instead "
@@ -105,11 +106,23 @@ def check_code(ctx, call, source) -> None:
                 confidence=Confidence.MEDIUM)
 
 
-def _defined_here(ctx, name: str) -> bool:
-    """The module defines or assigns its own `name`, shadowing the builtin."""
-    pattern = rb"^(?:async[ \t]+)?def[ \t]+" + name.encode() + rb"\b|^" + name.encode() \
-        + rb"[ \t]*="
-    return re.search(pattern, ctx.source.data, re.MULTILINE) is not None
+def _reads_project_file(ctx, node) -> bool:
+    """`open("version.py").read()`, `Path("x.py").read_text()`, or `f.read()` after
+    `with open("x.py") as f`: the text of a file named by a constant path."""
+    value = value_of(ctx, node)
+    if value is None or value.type != "call":
+        return False
+    call = ctx.call(value)
+    if call.method not in ("read", "read_text") or call.func is None:
+        return False
+    opened = value_of(ctx, call.func.child_by_field_name("object"))
+    if opened is not None and opened.type == "identifier":  # `with open(...) as f`
+        bindings = ctx.reaching(ctx.text(opened), opened)
+        opened = bindings[-1].value if bindings and bindings[-1].kind == "with" else None
+    if opened is None or opened.type != "call":
+        return False
+    file_call = ctx.call(opened)
+    return file_call.qualname in FILE_OPENERS and ctx.is_literal(file_call.arg(0, "file"))
 
 
 def _is_compiled(ctx, node) -> bool:

@@ -10,7 +10,7 @@ import re
 
 from ..injection import LDAP_INJECTION, NOSQL_INJECTION, XPATH_INJECTION
 from .checks import on
-from .injection_values import assess, web_taint, value_of
+from .injection_values import assess, value_of, web_taint
 from .sinks import report_sink
 
 XPATH_CALLS = {"lxml.etree.XPath": (0, "path"), "lxml.etree.ETXPath": (0, "path")}
@@ -95,7 +95,7 @@ def ldap_search(ctx, call) -> None:
     found = assess(ctx, search_filter, LDAP_SANITISERS)
     if found is not None and (found.taint is not None or found.built) and (
             call.method != "search" or _LDAP_FILTER.search(found.info.literal_text)
-            or found.taint is not None and "ldap" in ctx.text(receiver).lower()):
+            or found.taint is not None and _ldap_connection(ctx, receiver)):
         what = f"built with {found.how()}" if found.built else "taken from outside"
         report_sink(ctx, LDAP_INJECTION, search_filter,
                     f"LDAP filter {what} is passed to `{call.name}`; `*`, `(` or `)` in the "
@@ -110,6 +110,15 @@ def ldap_search(ctx, call) -> None:
                     f"LDAP base DN with data from outside is passed to `{call.name}`; "
                     "escape each value with "
                     "`escape_dn_chars` / `escape_rdn`", base_found.taint)
+
+
+def _ldap_connection(ctx, receiver) -> bool:
+    """Named like one, or made by `ldap.initialize()` / `ldap3.Connection()`."""
+    if "ldap" in ctx.text(receiver).lower():
+        return True
+    value = value_of(ctx, receiver)
+    return value is not None and value.type == "call" \
+        and (ctx.call(value).qualname or "").startswith("ldap")
 
 
 @on.method(*MONGO_METHODS)

@@ -45,8 +45,9 @@ SHELL_STRING_CALLS = {
     "fabric.operations.local": (0, "command"),
     "invoke.run": (0, "command"),
 }
-# Methods that run their argument through a shell, whatever the receiver (paramiko).
-SHELL_STRING_METHODS = {"exec_command": (0, "command")}
+# Methods that run their argument through a shell, whatever the receiver (paramiko,
+# asyncio event loops).
+SHELL_STRING_METHODS = {"exec_command": (0, "command"), "subprocess_shell": (1, "cmd")}
 
 # subprocess functions: `args` is a string for a shell or a vector without one.
 SUBPROCESS_CALLS = ("subprocess.Popen", "subprocess.call", "subprocess.run",
@@ -105,6 +106,19 @@ def subprocess_call(ctx, call) -> None:
     check_argv(ctx, call, items, None)
 
 
+@on.keyword("shell")
+def other_call_with_shell(ctx, call, value) -> None:
+    """`run_command(cmd, shell=True)`: a wrapper that hands its first argument to a shell."""
+    if call.qualname in SUBPROCESS_CALLS or call.qualname in SHELL_STRING_CALLS \
+            or not call.positional or ctx.literal(value) is not True:
+        return
+    command = call.positional[0]
+    found = assess(ctx, command, SHELL_SANITISERS)
+    if found is None or not (found.built or found.taint is not None):
+        return
+    check_shell_string(ctx, call, command)
+
+
 @on.call(*EXEC_CALLS)
 def exec_call(ctx, call) -> None:
     program_at, argv_at, as_list = EXEC_CALLS[call.qualname]
@@ -133,15 +147,15 @@ def check_shell_string(ctx, call, command, *, fix=None) -> None:
     elif found.taint is not None:
         message = (f"a shell command taken from outside is passed to `{call.name}`, which runs "
                    "whatever it says: run a fixed program with an argument list instead")
-    if found.built or found.taint is not None:
-        report_sink(ctx, SHELL_INJECTION, command, message, found.taint,
-                    llm_rule=LLM_OUTPUT_TO_SHELL, fix=fix)
+    else:
+        report_sink(ctx, SHELL_INJECTION, command,
+                    f"a non-constant shell command is passed to `{call.name}`; if any caller "
+                    "passes outside data it can run other commands: pass a fixed program and "
+                    "an argument list instead", None, severity=Severity.MEDIUM,
+                    confidence=Confidence.MEDIUM, fix=fix)
         return
-    report_sink(ctx, SHELL_INJECTION, command,
-                f"a non-constant shell command is passed to `{call.name}`; if any caller "
-                "passes outside data it can run other commands: pass a fixed program and "
-                "an argument list instead", None, severity=Severity.MEDIUM,
-                confidence=Confidence.MEDIUM, fix=fix)
+    report_sink(ctx, SHELL_INJECTION, command, message, found.taint,
+                llm_rule=LLM_OUTPUT_TO_SHELL, fix=fix)
 
 
 def check_program(ctx, call, program) -> None:
@@ -199,7 +213,8 @@ def _check_options(ctx, call, items) -> None:
         if taint is None:
             continue
         fix = None
-        if not node.type == "list_splat":
+        if node.type != "list_splat" and node.parent is not None \
+                and node.parent.type in ("list", "tuple"):  # not `cmd.append(value)`
             loc = ctx.location(node)
             fix = Fix('Insert "--" so the value cannot be read as an option',
                       (Edit(loc.line, loc.column, loc.line, loc.column, '"--", '),), safe=False)

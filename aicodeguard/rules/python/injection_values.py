@@ -15,6 +15,8 @@ from ...analysis.python.taint import Taint
 
 MAX_FOLLOW = 4  # how many `a = b` steps `value_of` follows
 WEB_KINDS = frozenset({"request", "llm"})
+NUMERIC_TYPES = frozenset({"int", "float", "bool", "decimal.Decimal", "Decimal", "UUID",
+                           "uuid.UUID"})
 
 
 @dataclass(slots=True)
@@ -92,18 +94,36 @@ def is_sanitised(ctx: PyContext, node, extra: frozenset[str] = frozenset()) -> b
     """`shlex.quote(x)`, `int(x)`, `str(len(x))`, a name holding one, or a tuple of them
     (the right side of `"%s %s" % (quote(a), quote(b))`)."""
     stack = [node]
+    seen: set[int] = set()  # `parts = (parts, x)` must not loop forever
     while stack:
         current = value_of(ctx, stack.pop())
         if current is None:
             return False
+        if current.id in seen:
+            continue
+        seen.add(current.id)
         if current.type in ("tuple", "list", "expression_list"):
             stack.extend(current.named_children)
+        elif current.type == "conditional_expression" and current.named_child_count == 3:
+            stack.extend(current.named_children[::2])  # `"a" if flag else "b"`
         elif current.type == "dictionary":
             stack.extend(pair.child_by_field_name("value") for pair in current.named_children
                          if pair.type == "pair")
-        elif not (_sanitising_call(ctx, current, extra) or _constant_repeat(ctx, current)):
+        elif not (_sanitising_call(ctx, current, extra) or _constant_repeat(ctx, current)
+                  or _numeric_parameter(ctx, current)):
             return False
     return True
+
+
+def _numeric_parameter(ctx: PyContext, node) -> bool:
+    """`def f(count: int)`: a parameter declared as a number (FastAPI enforces it)."""
+    if node.type != "identifier":
+        return False
+    function = ctx.function_of(node)
+    param = ctx.parameters(function).get(ctx.text(node)) if function is not None else None
+    annotation = param.child_by_field_name("type") if param is not None else None
+    return annotation is not None and ctx.text(annotation) in NUMERIC_TYPES \
+        and not ctx.reaching(ctx.text(node), node)
 
 
 def _constant_repeat(ctx: PyContext, node) -> bool:
@@ -134,7 +154,12 @@ def sequence_items(ctx: PyContext, node) -> list[tuple[object, bool]] | None:
     """Items of a list/tuple display, also joined with `+`: (node, spread) pairs.
 
     `spread` marks an item that stands for any number of elements (`*args`, or
-    an opaque operand of `+`).  None when `node` is not a sequence display."""
+    an opaque operand of `+`, or what `.append()`/`.extend()` added to the list later).
+    None when `node` is not a sequence display."""
+    added = []
+    if node is not None and node.type == "identifier":
+        added = [(b.value, True) for b in ctx.reaching(ctx.text(node), node)
+                 if b.kind == "mutate" and b.value is not None]
     node = value_of(ctx, node)
     if node is None or node.type not in ("list", "tuple", "binary_operator"):
         return None
@@ -157,7 +182,7 @@ def sequence_items(ctx: PyContext, node) -> list[tuple[object, bool]] | None:
             stack.append(current.child_by_field_name("left"))
         else:
             items.append((current, True))
-    return items if displays else None
+    return items + added if displays else None
 
 
 def _operator(ctx: PyContext, node) -> str:

@@ -134,6 +134,11 @@ _LOGGER_FACTORY = re.compile(r"(?:getLogger|get_logger|getChild)\([^)]*\)$")
 _PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([a-zA-Z%])")
 _LINE_BREAK = re.compile(r"\\[rn]|\\x0[ad]|\\u000[ad]|[\r\n]")
 _ESCAPING_CALLS = frozenset({"repr", "json.dumps", "ascii"})
+# Request parts that cannot hold a raw line break (HTTP parsers refuse CR/LF in
+# headers; URLs stay percent-encoded): logging them is not log injection.
+_NO_LINE_BREAKS = re.compile(r"\.(?:url|base_url|host_url|url_root|host|headers|user_agent|"
+                             r"referrer|authorization|remote_addr|remote_user|method|scheme|"
+                             r"META|content_type|mimetype|content_length)\b")
 
 
 @on.method(*LOG_METHODS)
@@ -158,7 +163,7 @@ def log_call(ctx, call) -> None:
             taint = web_taint(ctx, [node], _neutralises_line_breaks)
             if taint is not None:
                 break
-    if taint is None:
+    if taint is None or _NO_LINE_BREAKS.search(taint.text):
         return
     report_sink(ctx, LOG_INJECTION, node,
                 f"request data is written to the log by `{call.name}`; line breaks in it can "

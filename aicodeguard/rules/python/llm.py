@@ -107,6 +107,25 @@ _PICKLED_INDEX = ("`{call}` with `allow_dangerous_deserialization=True` unpickle
                   "crafted index runs code — load only indexes this application wrote, from "
                   "storage nobody else can write")
 
+LANGCHAIN_LOADS = tuple(f"{module}.{name}" for module in (
+    "langchain_core.load", "langchain_core.load.load", "langchain.load", "langchain.load.load")
+    for name in ("load", "loads"))
+FROM_OUTSIDE_ONLY = (None, None, None, None, S.HIGH)
+
+
+@on.call(*LANGCHAIN_LOADS)
+def langchain_loads_outside_data(ctx, call) -> None:
+    """`langchain_core.load.loads` rebuilds LangChain objects (and reads secrets) from data."""
+    source = call.arg(0, "obj" if call.qualname.endswith(".load") else "text")
+    if source is None:
+        return
+    report_load(ctx, DANGEROUS_DESERIALIZATION, call.node,
+                f"`{_callee(ctx, call)}` rebuilds LangChain objects from data from outside the "
+                "program: the data chooses classes and constructor arguments (endpoints, "
+                "API-key environment variables via `secrets_from_env`) — load only what this "
+                "application dumped, and pass `allowed_objects`",
+                data_origin(ctx, source), FROM_OUTSIDE_ONLY)
+
 
 # -- AIG806 / AIG809 agent tools ----------------------------------------------------------------
 _TOOL_MODULES = (
@@ -166,7 +185,7 @@ def interpreter_auto_run(ctx, assignment, name, value) -> None:
     """Open Interpreter: `interpreter.auto_run = True` skips the confirmation prompt."""
     target = assignment.child_by_field_name("left")
     owner = target.child_by_field_name("object") if target.type == "attribute" else None
-    if owner is not None and ctx.text(owner).endswith("interpreter") and \
+    if owner is not None and (ctx.qualname(owner) or "").endswith("interpreter") and \
             ctx.literal(value) is True:
         ctx.report(AGENT_CODE_EXECUTION, assignment,
                    "`auto_run = True` makes Open Interpreter run the model's code without "

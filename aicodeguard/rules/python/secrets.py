@@ -11,7 +11,10 @@ echoed source line is redacted.
 
 from __future__ import annotations
 
+import re
+
 from ...analysis.secret_names import (
+    SECRET_FRAGMENTS,
     is_hard_coded_secret,
     is_placeholder,
     is_secret_name,
@@ -132,12 +135,29 @@ def secret_keyword(ctx, node) -> None:
                 "from the environment or a secret manager")
 
 
+_STRING_TYPES = frozenset({"string", "concatenated_string", "call"})
+
+
+_QUOTES = re.compile(rb"[\"']")
+_FRAGMENTS = re.compile(SECRET_FRAGMENTS.pattern.encode(), re.IGNORECASE)
+
+
+def _raw(ctx, node) -> bytes:
+    return ctx.source.data[node.start_byte:node.end_byte]
+
+
 @on.node("pair")
 def secret_in_dict(ctx, node) -> None:
-    key = ctx.literal(node.child_by_field_name("key"))
+    key_node = node.child_by_field_name("key")
+    if key_node is None or key_node.type != "string" or not _FRAGMENTS.search(_raw(ctx, key_node)):
+        return
+    value = node.child_by_field_name("value")
+    if value is None or value.type not in _STRING_TYPES:
+        return
+    key = ctx.literal(key_node)
     if not isinstance(key, str) or not may_hold_secret(key):
         return
-    literal, text = _literal(ctx, node.child_by_field_name("value"))
+    literal, text = _literal(ctx, value)
     if literal is not None and is_hard_coded_secret(key, text):
         _report(ctx, literal, text,
                 f"hard-coded secret stored under `{key}`; load it from the environment or a "
@@ -167,12 +187,17 @@ def _operand_name(ctx, node) -> str | None:
 
 @on.node("comparison_operator")
 def secret_compared(ctx, node) -> None:
+    raw = _raw(ctx, node)
+    if not _QUOTES.search(raw) or not _FRAGMENTS.search(raw):
+        return
     children = node.children
     for index in range(1, len(children) - 1):
         if children[index].type not in COMPARISONS:
             continue
         left, right = children[index - 1], children[index + 1]
         for named, other in ((left, right), (right, left)):
+            if other.type not in ("string", "concatenated_string"):
+                continue
             name = _operand_name(ctx, named)
             literal, text = _literal(ctx, other)
             if name and literal is not None and len(text) >= MIN_COMPARED_LENGTH \

@@ -12,7 +12,13 @@ from ..crypto import (
     UNVERIFIED_SSL_CONTEXT,
 )
 from .checks import on
-from .crypto_values import bound_call, constant_name, methods_called_in, receiver, replace_edit
+from .crypto_values import (
+    bound_call,
+    constant_name,
+    methods_called_in,
+    receiver,
+    replace_edit,
+)
 
 # -- AIG201 / AIG202: certificate and hostname verification -------------------------------
 
@@ -129,12 +135,21 @@ def _report_cert_none(ctx, call, value, node) -> None:
                "`CERT_REQUIRED` with a CA bundle", fix=_cert_required_fix(ctx, value))
 
 
+_OPTION_VALUE_TYPES = frozenset({"true", "false", "attribute", "identifier", "string"})
+_OPTION_KEYS = frozenset({*CERT_REQS_NAMES, "verify_mode", *INSECURE_KEYWORDS})
+
+
 @on.node("pair")
 def insecure_option_in_dict(ctx, node) -> None:
     """`sslopt={"cert_reqs": ssl.CERT_NONE}` and other option dictionaries."""
-    key = ctx.literal(node.child_by_field_name("key"))
     value = node.child_by_field_name("value")
-    if not isinstance(key, str) or value is None:
+    if value is None or value.type not in _OPTION_VALUE_TYPES:
+        return
+    key_node = node.child_by_field_name("key")
+    if key_node is None or key_node.type != "string":
+        return
+    key = ctx.literal(key_node)
+    if not isinstance(key, str) or key not in _OPTION_KEYS:
         return
     if key in CERT_REQS_NAMES or key == "verify_mode":
         if _is_cert_none(ctx, value):

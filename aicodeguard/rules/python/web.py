@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 
 from ...analysis.python.context import MAX_HOPS, UNKNOWN
-from ...analysis.python.sources import PROPAGATING_CALLS, PROPAGATING_METHOD_ARGS, SANITIZERS
+from ...analysis.python.sources import (
+    PROPAGATING_CALLS,
+    PROPAGATING_METHOD_ARGS,
+    ROUTE_DECORATOR_METHODS,
+    SANITIZERS,
+)
 from ...model import Edit, Related, Severity
 from ..web import PATH_TRAVERSAL, UPLOAD_CLIENT_FILENAME
 from .checks import on
@@ -39,6 +44,19 @@ def report_flow(ctx, rule, node, message, taint, *, severity=None, confidence=No
     rules only fire on outside data, so their severity already assumes it."""
     report_sink(ctx, rule, node, message, taint, severity=severity, confidence=confidence,
                 escalate=False)
+
+
+def earlier_bindings(ctx, use) -> list:
+    """Bindings of the identifier `use` that come before it, without the statement it is
+    part of (`url = "http://" + url` reads the earlier `url`)."""
+    return [b for b in ctx.reaching(ctx.text(use), use)
+            if not b.node.start_byte <= use.start_byte < b.node.end_byte]
+
+
+def last_assigned(ctx, use):
+    """The value last assigned to the identifier `use` before it, or None."""
+    assigned = [b for b in earlier_bindings(ctx, use) if b.kind == "assign"]
+    return assigned[-1].value if assigned else None
 
 
 def leading_text(ctx, node) -> str:
@@ -82,7 +100,7 @@ def leading_text(ctx, node) -> str:
             else:
                 break
         elif kind == "identifier":
-            bindings = ctx.reaching(ctx.text(node), node)
+            bindings = earlier_bindings(ctx, node)
             starts = [b for b in bindings if b.kind == "assign"]
             if not starts or any(b.kind not in ("assign", "augment") for b in bindings):
                 break
@@ -188,6 +206,20 @@ def dispatch_pair(ctx, pair) -> None:
         check(ctx, pair, value)
 
 
+def route_decorator(ctx, function):
+    """The `@app.route(...)`-style decorator call (a `Call`) of a route handler, else None."""
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return None
+    for decorator in parent.named_children:
+        expr = decorator.named_children[0] if decorator.type == "decorator" \
+            and decorator.named_child_count else None
+        if expr is not None and expr.type == "call" and \
+                ctx.call(expr).method in ROUTE_DECORATOR_METHODS:
+            return ctx.call(expr)
+    return None
+
+
 def receiver(call):
     return call.func.child_by_field_name("object") if call.func is not None \
         and call.func.type == "attribute" else None
@@ -250,11 +282,14 @@ def upload_saved_to_request_path(ctx, call) -> None:
 def _path_sink(ctx, call, value) -> None:
     if ctx.is_literal(value):
         return
+    taint = flow_taint(ctx, value)
+    if taint is None and b"Upload" not in ctx.source.data \
+            and b"FileStorage" not in ctx.source.data:
+        return  # an upload object is request data, or at least annotated as an upload
     name_node = client_filename(ctx, value)
     if name_node is not None:
         _report_upload(ctx, call, value, name_node)
         return
-    taint = flow_taint(ctx, value)
     if taint is None or checked_before(ctx, value, PATH_GUARD):
         return
     report_flow(ctx, PATH_TRAVERSAL, value,
@@ -265,8 +300,7 @@ def _path_sink(ctx, call, value) -> None:
 
 
 def _report_upload(ctx, call, value, name_node) -> None:
-    target = receiver(call)
-    storage = call.method == "save" and target is not None and "storage" in ctx.text(target).lower()
+    storage = call.method == "save" and _is_storage(ctx, receiver(call))
     why = ("Django storages reject `..` but the client still picks the stored name and extension"
            if storage else "a name like `../../app/main.py` or `shell.html` lets the client "
            "overwrite files or plant pages")
@@ -276,6 +310,16 @@ def _report_upload(ctx, call, value, name_node) -> None:
                "`werkzeug.utils.secure_filename`",
                severity=Severity.LOW if storage else None,
                related=(Related(ctx.location(name_node), "client-supplied file name"),))
+
+
+def _is_storage(ctx, target) -> bool:
+    """A Django storage: `default_storage`, `fs = FileSystemStorage()`, `self.storage`."""
+    if target is None:
+        return False
+    made_by = last_assigned(ctx, target) if target.type == "identifier" else None
+    if made_by is not None and made_by.type == "call":
+        return (ctx.call(made_by).qualname or "").endswith("Storage")
+    return "storage" in ctx.text(target).lower()
 
 
 def client_filename(ctx, node):

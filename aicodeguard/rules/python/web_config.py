@@ -10,25 +10,31 @@ mode there is the point.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ...analysis.python.context import UNKNOWN
 from ...model import Confidence, Fix, RuleInfo, Severity
 from ..web import ALLOWED_HOSTS_WILDCARD, CSRF_DISABLED, DEBUG_MODE, INSECURE_COOKIE
 from .checks import on
-from .web import append_argument, on_pair_key, receiver, replace_node
+from .web import append_argument, is_module, on_pair_key, receiver, replace_node
 
-SETTINGS_FILE = re.compile(r"(?:^|[/\\])(?:settings[/\\][^/\\]+|[^/\\]*settings[^/\\]*)\.py$",
-                           re.IGNORECASE)
+# settings.py, settings/prod.py, prod_settings.py, config.py, app_config.py
+SETTINGS_FILE = re.compile(r"(?:^|[/\\])(?:settings[/\\][^/\\]+|[^/\\]*settings[^/\\]*"
+                           r"|[^/\\]*config)\.py$", re.IGNORECASE)
 DEV_WORDS = frozenset({"dev", "develop", "development", "local", "test", "tests", "testing",
                        "conftest"})
 DEV_CLASS = re.compile(r"dev|test|local", re.IGNORECASE)
+DJANGO_SETTING_NAMES = ("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "ROOT_URLCONF",
+                        "WSGI_APPLICATION", "DATABASES")
 CONFIG_CLASS = re.compile(r"(config|settings|configuration)$", re.IGNORECASE)
 
 
 def settings_module(ctx) -> bool:
-    return SETTINGS_FILE.search(ctx.source.path) is not None
+    """A settings module (Django, or Flask's `from_pyfile`/`from_object` modules), by file
+    name or by the Django settings it defines."""
+    return SETTINGS_FILE.search(ctx.source.path) is not None \
+        or any(name in ctx.bindings for name in DJANGO_SETTING_NAMES)
 
 
 def development_context(ctx, node) -> bool:
@@ -182,7 +188,7 @@ def debug_keyword(ctx, call, value) -> None:
 def _runs_web_app(ctx, call) -> bool:
     """`app.run(...)` on an object, not `asyncio.run(...)` on a module."""
     target = receiver(call)
-    if target is not None and target.type == "identifier" and ctx.text(target) in ctx.imports:
+    if is_module(ctx, target):
         return ctx.imports[ctx.text(target)].split(".")[0] in WEB_RUNNER_MODULES
     return True
 

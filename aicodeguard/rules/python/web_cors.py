@@ -123,7 +123,7 @@ def django_cors_any_origin(ctx, assignment, name, value) -> None:
 
 
 # -- hand-written Access-Control-Allow-Origin headers ------------------------------------
-@on.assign_where(lambda name: name.lower() == ALLOW_ORIGIN)
+@on.assign("Access-Control-Allow-Origin", ALLOW_ORIGIN)
 def allow_origin_header_assigned(ctx, assignment, name, value) -> None:
     _allow_origin(ctx, assignment, value)
 

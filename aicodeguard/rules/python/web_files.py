@@ -3,12 +3,13 @@ world-writable permissions (AIG505)."""
 
 from __future__ import annotations
 
+import re
 import stat
 
 from ...model import Confidence, Edit, Fix, Severity
 from ..web import INSECURE_TEMP_FILE, PERMISSIVE_FILE_MODE
 from .checks import on
-from .web import is_module, leading_text, receiver, replace_node
+from .web import is_module, last_assigned, leading_text, receiver, replace_node
 
 # -- AIG504 temporary files ------------------------------------------------------------
 SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
@@ -67,12 +68,19 @@ def _shared_temp_write(ctx, call, path) -> None:
 
 
 # -- AIG505 world-writable permissions ---------------------------------------------------------
-# Qualified callee -> (position, keyword) of the mode, and whether the umask still applies.
+# Qualified callee -> (position, keyword) of the mode, and whether the umask applies to it.
 MODE_ARGS = {
     **dict.fromkeys(("os.chmod", "os.fchmod", "os.lchmod"), (1, "mode", False)),
     **dict.fromkeys(("os.mkdir", "os.makedirs", "os.mkfifo"), (1, "mode", True)),
     "os.open": (2, "mode", True),
 }
+MASKED_METHODS = frozenset({"mkdir", "touch"})
+# What creating calls use by default (the umask then trims them): asking for them
+# explicitly changes nothing, so they are not reported.
+CONVENTIONAL_MODES = frozenset({0o666, 0o777})
+# A file whose name says it holds secrets should not be readable by others either.
+SECRET_FILE = re.compile(r"secret|private|credential|passw|token|\.pem\b|\.key\b|id_rsa|id_ed25519"
+                         r"|\.env\b|api_?key", re.IGNORECASE)
 STAT_BITS = {f"stat.{name}": getattr(stat, name) for name in dir(stat)
              if name.startswith("S_I") and isinstance(getattr(stat, name), int)}
 
@@ -80,7 +88,7 @@ STAT_BITS = {f"stat.{name}": getattr(stat, name) for name in dir(stat)
 @on.call(*MODE_ARGS)
 def world_writable_mode(ctx, call) -> None:
     position, keyword, masked = MODE_ARGS[call.qualname]
-    _check_mode(ctx, call, call.arg(position, keyword), masked)
+    _check_mode(ctx, call, call.arg(position, keyword), masked, call.arg(0))
 
 
 @on.method("chmod", "lchmod", "mkdir", "touch")
@@ -90,36 +98,45 @@ def world_writable_path_mode(ctx, call) -> None:
         return
     first = mode_value(ctx, call.arg(0))
     position = 0 if first is not None or len(call.positional) < 2 else 1
-    _check_mode(ctx, call, call.arg(position, "mode"), call.method in ("mkdir", "touch"))
+    path = receiver(call) if position == 0 else call.arg(0)
+    _check_mode(ctx, call, call.arg(position, "mode"), call.method in MASKED_METHODS, path)
 
 
 @on.call("os.umask")
 def permissive_umask(ctx, call) -> None:
+    """`os.umask(0)` as a statement; `old = os.umask(0); os.umask(old)` only reads the umask."""
     value = mode_value(ctx, call.arg(0, "mask"))
-    if value is not None and not value & stat.S_IWOTH:
+    if value is not None and not value & stat.S_IWOTH \
+            and call.node.parent.type == "expression_statement":
         ctx.report(PERMISSIVE_FILE_MODE, call.node,
                    f"`os.umask({oct(value)})` leaves the world-write bit on: files and folders "
                    "created afterwards with default modes are writable by every local user; "
                    "use 0o022 or 0o077")
 
 
-def _check_mode(ctx, call, node, masked: bool) -> None:
+def _check_mode(ctx, call, node, masked: bool, path) -> None:
     value = mode_value(ctx, node) if node is not None else None
-    if value is None or not value & stat.S_IWOTH:
+    if value is None or (masked and value in CONVENTIONAL_MODES):
         return
     safer = value & ~0o022
+    if value & stat.S_IWOTH:
+        why = "every local user can change or replace the file"
+    elif value & stat.S_IROTH and not masked and path is not None \
+            and SECRET_FILE.search(leading_text(ctx, path) or ctx.text(path)):
+        why, safer = "every local user can read this secret", value & 0o700
+    else:
+        return
     if masked:
         ctx.report(PERMISSIVE_FILE_MODE, node,
-                   f"`{call.name}` asks for mode {oct(value)}, writable by every local user (the "
-                   f"umask usually trims it, but not always); ask for {oct(safer)} or tighter",
-                   severity=Severity.LOW)
+                   f"`{call.name}` asks for mode {oct(value)}: {why} (the umask usually trims "
+                   f"it, but not always); ask for {oct(safer)} or tighter", severity=Severity.LOW)
         return
     fix = None
     if node.type == "integer":
         fix = Fix(f"Use {oct(safer)}", (replace_node(ctx, node, oct(safer)),), safe=False)
     ctx.report(PERMISSIVE_FILE_MODE, node,
-               f"`{call.name}` sets mode {oct(value)}: every local user can change or replace "
-               f"the file; use {oct(safer)} (or 0o600/0o700 for private data)", fix=fix)
+               f"`{call.name}` sets mode {oct(value)}: {why}; use {oct(safer)} (or 0o600/0o700 "
+               "for private data)", fix=fix)
 
 
 def mode_value(ctx, node) -> int | None:
@@ -143,9 +160,9 @@ def mode_value(ctx, node) -> int | None:
         value = STAT_BITS.get(ctx.qualname(current) or "") \
             if kind in ("attribute", "identifier") else None
         if value is None and kind == "identifier":
-            assigned = [b for b in ctx.reaching(ctx.text(current), current) if b.kind == "assign"]
-            if assigned:
-                stack.append((assigned[-1].value, hops + 1))
+            assigned = last_assigned(ctx, current)
+            if assigned is not None:
+                stack.append((assigned, hops + 1))
                 continue
         if value is None:
             value = ctx.literal(current)

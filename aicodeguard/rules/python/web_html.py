@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.python.sources import ROUTE_DECORATOR_METHODS, SANITIZERS
 from ...model import Confidence, Fix, Severity
 from ..web import MARKUP_FROM_DATA, REFLECTED_XSS, TEMPLATE_AUTOESCAPE_OFF
 from .checks import on
 from .web import (
     append_argument,
+    earlier_bindings,
     flow_taint,
+    last_assigned,
     on_pair_key,
     receiver,
     replace_node,
     report_flow,
+    route_decorator,
 )
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
@@ -97,10 +99,6 @@ MARK_SAFE = ("django.utils.safestring.mark_safe", "django.utils.html.mark_safe",
              "django.utils.safestring.SafeString", "django.utils.safestring.SafeText",
              "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup")
 FORMAT_HTML = ("django.utils.html.format_html",)
-# Calls whose result is already safe HTML (or carries no markup).
-ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "format_html_join",
-                      "escapejs", "json_script", "clean", "linkify", "urlencode", "quote",
-                      "static", "reverse", "url_for", "gettext", "gettext_lazy", "_"})
 
 
 @on.call(*MARK_SAFE, *FORMAT_HTML)
@@ -110,7 +108,6 @@ def html_marked_safe_from_data(ctx, call) -> None:
         return
     info = ctx.string_info(value)
     taint = flow_taint(ctx, value)
-    unescaped = [part for part in info.dynamic_parts if not _escaped(ctx, part)]
     advice = ("build it with `format_html(\"<b>{}</b>\", value)`, which escapes the values"
               if "django" in call.qualname else "use `Markup(\"<b>{}</b>\").format(value)` or "
               "`Markup(\"<b>%s</b>\") % value`, which escape the values")
@@ -118,29 +115,26 @@ def html_marked_safe_from_data(ctx, call) -> None:
         report_flow(ctx, MARKUP_FROM_DATA, value,
                     f"`{call.name}` vouches for HTML that contains outside data: any markup in it "
                     f"runs in the reader's browser; {advice}", taint, severity=Severity.HIGH)
-    elif info.built and unescaped:
+        return
+    data = [part for part in info.dynamic_parts if _plain_data(ctx, part)]
+    if info.built and data and info.kinds - {"literal"} != {"join"}:
         ctx.report(MARKUP_FROM_DATA, value,
                    f"`{call.name}` vouches for HTML built with {info.describe()} from "
-                   f"`{ctx.text(unescaped[0])}`, which is not escaped; {advice}")
+                   f"`{ctx.text(data[0])}`, which is not escaped; {advice}")
 
 
-def _escaped(ctx, part) -> bool:
-    values = [part]
-    if part.type == "identifier":
-        bindings = ctx.reaching(ctx.text(part), part)
-        values = [b.value for b in bindings if b.value is not None] or [part]
-    return all(_escaping_call(ctx, value) for value in values)
-
-
-def _escaping_call(ctx, node) -> bool:
-    if node.type != "call":
+def _plain_data(ctx, part) -> bool:
+    """A name, attribute or item: data.  Call results are given the benefit of the doubt —
+    escapers and HTML helpers (`escape(x)`, `html_params(...)`, `form.as_ul()`) are calls."""
+    if part.type not in ("identifier", "attribute", "subscript"):
         return False
-    call = ctx.call(node)
-    last = (call.qualname or call.method or "").rpartition(".")[2]
-    if last in ESCAPERS or last in SANITIZERS:
+    if part.type != "identifier":
         return True
-    return bool(call.positional) and all(ctx.is_literal(arg) for arg in call.positional) \
-        and not call.keywords
+    values = [b.value for b in earlier_bindings(ctx, part)]
+    return not values or any(value is None or value.type not in _PRODUCED for value in values)
+
+
+_PRODUCED = frozenset({"call", "await", "list_comprehension", "generator_expression"})
 
 
 # -- AIG510 request data in an HTML response ------------------------------------------
@@ -172,7 +166,7 @@ def html_response_from_request_data(ctx, call) -> None:
             html = isinstance(content_type, str) and "html" in content_type.lower()
     value = call.arg(position, keyword)
     if html and value is not None:
-        _html_sink(ctx, value, f"`{call.name}`")
+        _html_sink(ctx, value, f"the body given to `{call.name}`")
 
 
 @on.node("return_statement")
@@ -189,16 +183,7 @@ def route_returns_request_data(ctx, node) -> None:
 
 def _serves_html(ctx, function) -> bool:
     """A route whose plain string return value is sent as text/html."""
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition":
-        return False
-    route = None
-    for decorator in parent.named_children:
-        expr = decorator.named_children[0] if decorator.type == "decorator" \
-            and decorator.named_child_count else None
-        if expr is not None and expr.type == "call" and \
-                ctx.call(expr).method in ROUTE_DECORATOR_METHODS:
-            route = ctx.call(expr)
+    route = route_decorator(ctx, function)
     if route is None:
         return False
     response_class = route.keywords.get("response_class")
@@ -221,15 +206,18 @@ def _app_framework(ctx, app) -> str | None:
     return next((name for name in found if name in WEB_MODULES), None)
 
 
-def _markup_barrier(ctx, node) -> bool:
+def _html_barrier(ctx, node) -> bool:
     """Values already made safe HTML: `Markup(...)` (and its escaping `.format()`/`%`),
-    `format_html(...)`.  An unsafe `Markup(f"...")` is AIG509's finding."""
-    if node.type == "binary_operator":
-        node = node.child_by_field_name("left")
-    if node is None or node.type != "call":
+    `format_html(...)` — an unsafe `Markup(f"...")` is AIG509's finding; and the contents
+    of a file read by name (`path.read_text()`), which the client does not write."""
+    operand = node.child_by_field_name("left") if node.type == "binary_operator" else None
+    if operand is not None:  # Markup("<b>%s</b>") % value, Markup(a) + b escape the values
+        return operand.type == "call" and ctx.call(operand).qualname in MARK_SAFE
+    if node.type != "call":
         return False
     call = ctx.call(node)
-    if call.qualname in MARK_SAFE or call.qualname in FORMAT_HTML:
+    if call.qualname in MARK_SAFE or call.qualname in FORMAT_HTML \
+            or call.method in ("read_text", "read_bytes"):
         return True
     target = receiver(call)
     return call.method == "format" and target is not None and target.type == "call" \
@@ -240,10 +228,11 @@ def _html_sink(ctx, value, where: str) -> None:
     if ctx.is_literal(value):
         return
     info = ctx.string_info(value)
-    taint = flow_taint(ctx, value, lambda node: _markup_barrier(ctx, node))
+    taint = flow_taint(ctx, value, lambda node: _html_barrier(ctx, node))
     if taint is None or _numeric_route_parameter(ctx, taint):
         return
-    if not info.built and not (STRING_SOURCE.search(taint.text) or _is_parameter(taint)):
+    if not info.built and not (_plain_value(ctx, value) and (
+            STRING_SOURCE.search(taint.text) or _is_parameter(taint))):
         return
     tagged = bool(HTML_TAG.search(info.literal_text))
     report_flow(ctx, REFLECTED_XSS, value,
@@ -252,6 +241,17 @@ def _html_sink(ctx, value, where: str) -> None:
                 "(`markupsafe.escape`, `html.escape`) or render a template with autoescaping",
                 taint, severity=None if tagged else Severity.MEDIUM,
                 confidence=None if tagged else Confidence.MEDIUM)
+
+
+def _plain_value(ctx, value) -> bool:
+    """Not a container: Flask serialises a returned dict or list as JSON."""
+    if value.type == "identifier":
+        value = last_assigned(ctx, value) or value
+    return value.type not in _CONTAINERS
+
+
+_CONTAINERS = frozenset({"dictionary", "list", "tuple", "set", "dictionary_comprehension",
+                         "list_comprehension", "set_comprehension"})
 
 
 def _is_parameter(taint) -> bool:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import re
 
-from ...model import Fix
+from ...model import Confidence, Fix, Severity
 from ..web import BIND_ALL_INTERFACES, OPEN_REDIRECT, REQUEST_WITHOUT_TIMEOUT, SSRF
 from .checks import on
 from .web import (
     append_argument,
     checked_before,
+    earlier_bindings,
     flow_taint,
     is_module,
+    last_assigned,
     leading_text,
     receiver,
     replace_node,
@@ -24,10 +26,15 @@ from .web import (
 FIXED_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#@\\\s{}%]+[/?#]", re.IGNORECASE)
 # A path on this site: "/profile/..." (but not "//host" or "/\host").
 LOCAL_PATH = re.compile(r"^/[^/\\]")
-URL_GUARD = re.compile(r"urlparse\(|urlsplit\(|\.hostname|\.netloc|allow|whitelist|trusted"
-                       r"|permitted|startswith\(\s*[rbuf]*[\"'][a-z]+://[^\"'/]+", re.IGNORECASE)
+URL_GUARD = re.compile(r"urlparse\(|urlsplit\(|\.hostname|\.netloc|allowed|allowlist|whitelist"
+                       r"|trusted|permitted|startswith\(\s*[rbuf]*[\"'][a-z]+://[^\"'/]+",
+                       re.IGNORECASE)
+# Request values naming this site's own URL (`request.path`): not a foreign target.
+SAME_SITE_SOURCE = re.compile(r"\brequest\.(path|path_info|full_path|url|base_url|host_url|url_root"
+                              r"|get_full_path\(\)|build_absolute_uri\(\))(?![\w(])")
 REDIRECT_GUARD = re.compile(r"url_has_allowed_host_and_scheme|is_safe_url|urlparse\(|urlsplit\("
-                            r"|\.netloc|startswith\(|allow|whitelist|trusted", re.IGNORECASE)
+                            r"|\.netloc|startswith\(|allowed|allowlist|whitelist|trusted",
+                            re.IGNORECASE)
 
 # -- AIG507 server-side request forgery ----------------------------------------------
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -64,11 +71,11 @@ def http_client(ctx, target) -> str | None:
     if target.type == "call":
         return HTTP_CLIENTS.get(ctx.call(target).qualname)
     if target.type == "identifier":
-        for binding in reversed(ctx.reaching(ctx.text(target), target)):
-            value = binding.value
-            if value is not None and value.type == "call":
-                return HTTP_CLIENTS.get(ctx.call(value).qualname)
-            return None
+        bindings = earlier_bindings(ctx, target)
+        if bindings:
+            value = bindings[-1].value
+            return HTTP_CLIENTS.get(ctx.call(value).qualname) \
+                if value is not None and value.type == "call" else None
     text = ctx.text(target).lower()
     return "" if text.endswith("session") and not text.startswith("request") else None
 
@@ -88,10 +95,19 @@ def client_url_from_request_data(ctx, call) -> None:
 
 
 def _url_sink(ctx, call, value) -> None:
-    if value is None or ctx.is_literal(value) or FIXED_HOST.match(leading_text(ctx, value)):
+    if value is None or ctx.is_literal(value):
         return
+    fixed_host = FIXED_HOST.match(leading_text(ctx, value)) is not None
     taint = flow_taint(ctx, value)
     if taint is None or checked_before(ctx, value, URL_GUARD):
+        return
+    if fixed_host:
+        report_flow(ctx, SSRF, value,
+                    f"the path or query of the URL given to `{call.name}` comes from outside "
+                    "(the host is fixed): `../`, `?` or `#` in it reach other endpoints of that "
+                    "host with this server's credentials; quote it (`urllib.parse.quote(value, "
+                    "safe='')`) or check it", taint,
+                    severity=Severity.LOW, confidence=Confidence.MEDIUM)
         return
     report_flow(ctx, SSRF, value,
                 f"the URL or host given to `{call.name}` comes from outside: the server will "
@@ -121,7 +137,7 @@ def redirect_to_request_url(ctx, call) -> None:
     _redirect_sink(ctx, call.arg(position, keyword), f"`{call.name}`")
 
 
-@on.assign_where(lambda name: name.lower() == "location")
+@on.assign("Location", "location")
 def location_header_from_request(ctx, assignment, name, value) -> None:
     left = assignment.child_by_field_name("left")
     if left is not None and left.type == "subscript":
@@ -135,7 +151,8 @@ def _redirect_sink(ctx, value, where: str) -> None:
     if LOCAL_PATH.match(start) or FIXED_HOST.match(start):
         return
     taint = flow_taint(ctx, value)
-    if taint is None or checked_before(ctx, value, REDIRECT_GUARD):
+    if taint is None or SAME_SITE_SOURCE.search(taint.text) \
+            or checked_before(ctx, value, REDIRECT_GUARD):
         return
     report_flow(ctx, OPEN_REDIRECT, value,
                 f"redirect target for {where} comes from the request: a link to this site can "
@@ -144,7 +161,9 @@ def _redirect_sink(ctx, value, where: str) -> None:
 
 
 # -- AIG502 servers listening on every interface ---------------------------------------
-ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]", "*", ""})
+ANY_HOST = frozenset({"0.0.0.0", "::", "[::]"})
+# In addresses also "" (sockets, socketserver) and "*" (ZeroMQ).
+ALL_INTERFACES = ANY_HOST | {"", "*"}
 SERVER_METHODS = frozenset({"run", "run_server", "serve", "run_app", "listen", "launch"})
 SERVER_FUNCTIONS = frozenset({"uvicorn.run", "uvicorn.Config", "waitress.serve",
                               "aiohttp.web.run_app", "bottle.run"})
@@ -165,8 +184,19 @@ ADDRESS_ARGS = {
 def server_host_keyword(ctx, call, value) -> None:
     if call.method in SERVER_METHODS or call.qualname in SERVER_FUNCTIONS:
         host = ctx.literal(value)
-        if host in ALL_INTERFACES - {"", "*"}:
+        if isinstance(host, str) and host in ANY_HOST:
             _report_bind(ctx, value, host, f"`{call.name}`")
+
+
+@on.method("run", "run_server")
+def server_host_positional(ctx, call) -> None:
+    """Flask / Dash `app.run("0.0.0.0", 5000)`: the host comes first."""
+    first = call.positional[0] if call.positional else None
+    if first is not None and first.type in ("string", "identifier") \
+            and not is_module(ctx, receiver(call)):
+        host = ctx.literal(first)
+        if isinstance(host, str) and host in ANY_HOST:
+            _report_bind(ctx, first, host, f"`{call.name}`")
 
 
 @on.call(*ADDRESS_ARGS)
@@ -194,8 +224,7 @@ def _check_address(ctx, node, where: str, *, strings: bool) -> None:
     for _ in range(3):
         if node is None or node.type != "identifier":
             break
-        assigned = [b for b in ctx.reaching(ctx.text(node), node) if b.kind == "assign"]
-        node = assigned[-1].value if assigned else None
+        node = last_assigned(ctx, node)
     if node is None:
         return
     addresses = node.named_children if node.type == "list" and strings else [node]

@@ -18,7 +18,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     documentSelector: [
       ...LANGUAGES.map((language) => ({ scheme: "file", language })),
       ...LANGUAGES.map((language) => ({ scheme: "untitled", language })),
-      { scheme: "file", pattern: "**/{.cursorrules,.windsurfrules,requirements*.txt,Pipfile}" },
+      { scheme: "file", pattern: "**/{.cursorrules,.windsurfrules,requirements*.txt,Pipfile,.env,.env.*}" },
     ],
     initializationOptions: { settings },
     // Tell the server when the settings change; it then asks for them (workspace/configuration).
