@@ -43,6 +43,15 @@ def analyser_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def remove_database(path: str) -> None:
+    """Delete an SQLite database and its write-ahead files (to rebuild a corrupt one)."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.remove(path + suffix)
+        except OSError:
+            pass
+
+
 def content_key(data: bytes, language: str) -> str:
     digest = hashlib.blake2b(data, digest_size=20)
     digest.update(language.encode())
@@ -78,11 +87,7 @@ class ResultCache:
 
     def _rebuild(self) -> None:
         self.notes.append(Note(self.path, "result cache was corrupt; rebuilt it", NoteLevel.INFO))
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.remove(self.path + suffix)
-            except OSError:
-                pass
+        remove_database(self.path)
         try:
             self._db = self._connect()
         except (sqlite3.DatabaseError, OSError) as error:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
 
-from ..cache import cache_dir
+from ..cache import cache_dir, remove_database
 from ..model import Note, NoteLevel
 from .records import PackageRecord
 
@@ -84,11 +84,7 @@ class RegistryCache:
         self.notes.append(Note(self.path, "package registry cache was corrupt; rebuilt it",
                                NoteLevel.INFO))
         self.close()
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.remove(self.path + suffix)
-            except OSError:
-                pass
+        remove_database(self.path)
         try:
             self._db = self._connect()
         except (sqlite3.DatabaseError, OSError) as error:

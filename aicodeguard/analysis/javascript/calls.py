@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .values import UNKNOWN, Unknown, unwrap
+from ..shared import UNKNOWN, Unknown
+from .values import unwrap
 
 # `window.eval(x)` and `globalThis.fetch(u)` are the globals themselves.
 GLOBAL_OBJECTS = ("window.", "globalThis.", "self.", "global.")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..shared import UNKNOWN
 from . import values
-from .values import UNKNOWN, unwrap
+from .values import unwrap
 
 # Module specifiers that name the same API as another one.
 MODULE_ALIASES = {"fs/promises": "fs", "path/posix": "path", "path/win32": "path",

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from ...model import Confidence, Finding, Fix, Related, RuleInfo, Severity
+from ..shared import UNKNOWN, ReportingContext
 from ..source import SourceFile
 from . import values
 from .calls import Call
 from .collect import Binding, Collector
-from .values import UNKNOWN, VALUE_BINDINGS, unwrap
+from .values import VALUE_BINDINGS, unwrap
 
 FUNCTION_TYPES = frozenset({
     "function_declaration", "function_expression", "arrow_function", "method_definition",
@@ -27,15 +27,14 @@ FUNCTION_TYPES = frozenset({
 PROMISIFY = frozenset({"util.promisify", "promisify", "bluebird.promisify"})
 
 
-class JsContext(Collector):
+class JsContext(ReportingContext, Collector):
     """Per-file facts for JavaScript/TypeScript rules, filled from the captures."""
 
     def __init__(self, source: SourceFile, tree):
-        self.source = source
+        ReportingContext.__init__(self, source)
         self.tree = tree
         self.imports: dict[str, str] = {}
         self.bindings: dict[str, list[Binding]] = {}
-        self.findings: list[Finding] = []
         self._scopes: dict[int, object] = {}
         self._calls: dict[int, Call] = {}
         self._params: dict[int, dict[str, tuple[int, object]]] = {}
@@ -292,24 +291,3 @@ class JsContext(Collector):
 
             self._taint = TaintTracker(self)
         return self._taint.of(node)
-
-    # -- reporting -----------------------------------------------------------
-    def report(
-        self,
-        rule: RuleInfo,
-        node,
-        message: str,
-        *,
-        severity: Severity | None = None,
-        confidence: Confidence | None = None,
-        related: tuple[Related, ...] = (),
-        fix: Fix | None = None,
-        secret: str | None = None,
-    ) -> None:
-        self.findings.append(self.source.finding(
-            rule, self.source.node_location(node), message, severity=severity,
-            confidence=confidence, related=related, fix=fix, secret=secret,
-        ))
-
-    def location(self, node):
-        return self.source.node_location(node)

@@ -9,8 +9,7 @@ number/boolean conversions stop it on purpose.  The tables live in `sources.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..shared import Taint
 from .sources import (
     ARGV_SOURCES,
     BROWSER_SOURCES,
@@ -31,17 +30,6 @@ from .sources import (
 )
 from .values import MAX_HOPS, TRANSPARENT, unwrap
 
-KIND_LABELS = {
-    "request": "request data",
-    "input": "user input",
-    "argv": "a command-line argument",
-    "env": "an environment variable",
-    "llm": "LLM output",
-    "url": "the page URL",
-    "message": "a message from another window or socket",
-}
-REMOTE_KINDS = frozenset({"request", "input", "llm", "url", "message"})
-
 # Node types whose value is made of their children's values.
 _PASS_THROUGH = TRANSPARENT | frozenset({
     "await_expression", "array", "spread_element", "object", "sequence_expression",
@@ -51,24 +39,6 @@ _PASS_OPERATORS = frozenset({"+", "||", "&&", "??"})
 _MESSAGE_REGISTRARS = frozenset({"addEventListener", "on", "once", "addListener"})
 
 
-@dataclass(frozen=True, slots=True)
-class Taint:
-    kind: str  # request, input, argv, env, llm, url, message
-    node: object  # the source expression
-    text: str
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self.kind]
-
-    @property
-    def is_llm(self) -> bool:
-        return self.kind == "llm"
-
-    @property
-    def is_remote(self) -> bool:
-        """Data an outside party controls directly (not the operator's own env/argv)."""
-        return self.kind in REMOTE_KINDS
 
 
 class TaintTracker:

@@ -10,7 +10,8 @@ bounded depth: nothing recurses over the tree without a limit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from ..shared import UNKNOWN, StringInfo
 
 MAX_HOPS = 12  # how many assignments a value is followed through
 MAX_DEPTH = 100  # how deeply nested an expression is evaluated
@@ -19,46 +20,6 @@ MAX_DEPTH = 100  # how deeply nested an expression is evaluated
 TRANSPARENT = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression",
                          "non_null_expression", "type_assertion"})
 VALUE_BINDINGS = frozenset({"declare", "assign"})
-
-
-class Unknown:
-    """Sentinel: the value cannot be computed statically."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = Unknown()
-
-
-@dataclass(slots=True)
-class StringInfo:
-    """How an expression that yields a string was put together."""
-
-    kinds: set[str] = field(default_factory=set)  # literal template concat join format
-    literal_text: str = ""
-    dynamic_parts: list = field(default_factory=list)
-
-    @property
-    def dynamic(self) -> bool:
-        return bool(self.dynamic_parts)
-
-    @property
-    def built(self) -> bool:
-        """True when the string was assembled from parts at run time."""
-        return bool(self.kinds - {"literal"}) and self.dynamic
-
-    def describe(self) -> str:
-        names = {
-            "template": "a template literal",
-            "concat": "`+` concatenation",
-            "join": "`.join()`",
-            "format": "`util.format()`",
-        }
-        found = [text for kind, text in names.items() if kind in self.kinds]
-        return " and ".join(found) if found else "a non-literal value"
 
 
 def unwrap(node):
@@ -276,7 +237,7 @@ def _string_call(ctx, call, hops, info: StringInfo, pieces, stack) -> None:
             return
     name = ctx.qualname(func) if func is not None else None
     if name in ("util.format", "format") and arg_nodes:
-        info.kinds.add("format")
+        info.kinds.add("util_format")
         stack.append((arg_nodes[0], hops))
         for arg in arg_nodes[1:]:
             if literal(ctx, arg) is UNKNOWN:

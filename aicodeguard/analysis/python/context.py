@@ -10,9 +10,9 @@ Nothing here recurses over the syntax tree; walks use explicit stacks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ...model import Confidence, Finding, Fix, Related, RuleInfo, Severity
+from ..shared import UNKNOWN, ReportingContext, StringInfo
 from ..source import SourceFile
 
 SCOPE_TYPES = frozenset({"function_definition", "lambda", "class_definition", "module"})
@@ -20,17 +20,6 @@ FUNCTION_TYPES = frozenset({"function_definition", "lambda"})
 MAX_HOPS = 12  # how many assignments a value is followed through
 MAX_DEPTH = 200  # how deeply nested an expression is evaluated
 
-
-class Unknown:
-    """Sentinel: the value cannot be computed statically."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = Unknown()
 
 
 @dataclass(slots=True)
@@ -42,40 +31,6 @@ class Binding:
     value: object | None
     kind: str  # assign, augment, for, with, walrus, param
     scope: int | None = None  # id of the enclosing function/module, filled on first use
-
-
-@dataclass(slots=True)
-class StringInfo:
-    """How an expression that yields a string was put together."""
-
-    kinds: set[str] = field(default_factory=set)  # literal fstring concat percent format join
-    literal_text: str = ""
-    dynamic_parts: list = field(default_factory=list)
-
-    @property
-    def is_string(self) -> bool:
-        return bool(self.kinds)
-
-    @property
-    def dynamic(self) -> bool:
-        return bool(self.dynamic_parts)
-
-    @property
-    def built(self) -> bool:
-        """True when the string was assembled from parts at run time."""
-        return bool(self.kinds - {"literal"}) and self.dynamic
-
-    def describe(self) -> str:
-        order = ("fstring", "concat", "percent", "format", "join")
-        names = {
-            "fstring": "an f-string",
-            "concat": "`+` concatenation",
-            "percent": "`%` formatting",
-            "format": "`.format()`",
-            "join": "`.join()`",
-        }
-        found = [names[k] for k in order if k in self.kinds]
-        return " and ".join(found) if found else "a non-literal value"
 
 
 class Call:
@@ -131,17 +86,16 @@ class Call:
         return value.parent if value is not None else None
 
 
-class PyContext:
+class PyContext(ReportingContext):
     """Per-file facts for Python rules, filled while the captures are read."""
 
     def __init__(self, source: SourceFile, tree):
-        self.source = source
+        super().__init__(source)
         self.tree = tree
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.bindings: dict[str, list[Binding]] = {}
         self.import_aliases: set[str] = set()  # names assigned an imported name
-        self.findings: list[Finding] = []
         self._scopes: dict[int, object] = {}
         self._parameters: dict[int, dict[str, object]] = {}
         self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
@@ -611,27 +565,6 @@ class PyContext:
 
             self._taint = TaintTracker(self)
         return self._taint.of(node, barrier)
-
-    # -- reporting ----------------------------------------------------------
-    def report(
-        self,
-        rule: RuleInfo,
-        node,
-        message: str,
-        *,
-        severity: Severity | None = None,
-        confidence: Confidence | None = None,
-        related: tuple[Related, ...] = (),
-        fix: Fix | None = None,
-        secret: str | None = None,
-    ) -> None:
-        self.findings.append(self.source.finding(
-            rule, self.source.node_location(node), message, severity=severity,
-            confidence=confidence, related=related, fix=fix, secret=secret,
-        ))
-
-    def location(self, node):
-        return self.source.node_location(node)
 
 
 _STRING_METHODS = frozenset({

@@ -9,8 +9,7 @@ tables live in `sources.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..shared import Taint
 from .context import MAX_HOPS, PyContext
 from .sources import (
     ENV_ATTRIBUTES,
@@ -32,14 +31,6 @@ from .sources import (
     TRUSTED_PARAMETER_TYPES,
 )
 
-KIND_LABELS = {
-    "request": "request data",
-    "input": "user input",
-    "argv": "a command-line argument",
-    "env": "an environment variable",
-    "llm": "LLM output",
-}
-
 # Node types whose value is made of their children's values.
 _PASS_THROUGH = frozenset({
     "binary_operator", "concatenated_string", "parenthesized_expression", "list", "tuple",
@@ -50,24 +41,6 @@ _PASS_THROUGH = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Taint:
-    kind: str  # request, input, argv, env, llm
-    node: object  # the source expression
-    text: str
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self.kind]
-
-    @property
-    def is_llm(self) -> bool:
-        return self.kind == "llm"
-
-    @property
-    def is_remote(self) -> bool:
-        """Data an outside party controls directly (not the operator's own env/argv)."""
-        return self.kind in ("request", "input", "llm")
 
 
 class TaintTracker:

@@ -19,29 +19,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from ..check_table import CheckTable
 
-class JsChecks:
+
+class JsChecks(CheckTable):
     def __init__(self) -> None:
-        self.calls: dict[str, list[Callable]] = defaultdict(list)
-        self.methods: dict[str, list[Callable]] = defaultdict(list)
+        super().__init__()
         self.properties: dict[str, list[Callable]] = defaultdict(list)
-        self.assignments: dict[str, list[Callable]] = defaultdict(list)
         self.assignment_predicates: list[tuple[Callable, frozenset | None, Callable]] = []
         self.property_predicates: list[tuple[Callable, frozenset | None, Callable]] = []
         self.jsx_attributes: dict[str, list[Callable]] = defaultdict(list)
-        self.nodes: dict[str, list[Callable]] = defaultdict(list)
-
-    def call(self, *qualnames: str):
-        return self._register(self.calls, qualnames)
-
-    def method(self, *names: str):
-        return self._register(self.methods, names)
 
     def property(self, *keys: str):
         return self._register(self.properties, keys)
-
-    def assign(self, *names: str):
-        return self._register(self.assignments, names)
 
     def assign_where(self, predicate: Callable[[str], bool], values: frozenset | None = None):
         """`values`: only when the assigned expression is of one of these node types."""
@@ -50,30 +40,8 @@ class JsChecks:
     def property_where(self, predicate: Callable[[str], bool], values: frozenset | None = None):
         return self._register_predicate(self.property_predicates, predicate, values)
 
-    @staticmethod
-    def _register_predicate(table, predicate, values):
-        def decorator(check):
-            table.append((predicate, values, check))
-            return check
-        return decorator
-
     def jsx(self, *names: str):
         return self._register(self.jsx_attributes, names)
-
-    def node(self, *types: str):
-        return self._register(self.nodes, types)
-
-    @staticmethod
-    def _register(table, keys):
-        def decorator(check):
-            for key in keys:
-                table[key].append(check)
-            return check
-        return decorator
-
-    def call_tails(self) -> frozenset[str]:
-        """Last segments of every qualified callee, to skip most member calls cheaply."""
-        return frozenset(name.rpartition(".")[2] for name in self.calls)
 
     def call_heads(self) -> frozenset[str]:
         """Callees that are plain names (globals, or imported under their own name)."""

@@ -8,7 +8,7 @@ unquoted, and a shell parses the result.
 
 from __future__ import annotations
 
-from ...analysis.javascript.values import UNKNOWN
+from ...analysis.shared import UNKNOWN
 from ...model import Confidence, Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SHELL

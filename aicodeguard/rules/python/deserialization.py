@@ -4,7 +4,7 @@ object tags, torch/numpy/keras model files.  XML and archives live in
 
 from __future__ import annotations
 
-from ...analysis.python.context import UNKNOWN
+from ...analysis.shared import UNKNOWN
 from ...model import Edit, Fix, Severity
 from ..deserialization import (
     NUMPY_ALLOW_PICKLE,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from ...analysis.python.context import MAX_HOPS, UNKNOWN, PyContext
+from ...analysis.python.context import MAX_HOPS, PyContext
+from ...analysis.shared import UNKNOWN
 from ...model import Edit, Fix, RuleInfo, Severity
 from .sinks import flow_suffix, source_note
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.python.context import UNKNOWN
+from ...analysis.shared import UNKNOWN
 from ...model import Confidence, Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SHELL

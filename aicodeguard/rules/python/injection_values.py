@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...analysis.python.context import PyContext, StringInfo
+from ...analysis.python.context import PyContext
 from ...analysis.python.sources import SANITIZERS
-from ...analysis.python.taint import Taint
+from ...analysis.shared import StringInfo, Taint
 
 MAX_FOLLOW = 4  # how many `a = b` steps `value_of` follows
 WEB_KINDS = frozenset({"request", "llm"})

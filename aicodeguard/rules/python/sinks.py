@@ -3,8 +3,8 @@ and how is that reported (severity raised by taint, LLM flows under AIG80x)."""
 
 from __future__ import annotations
 
-from ...analysis.python.context import PyContext, StringInfo
-from ...analysis.python.taint import Taint
+from ...analysis.python.context import PyContext
+from ...analysis.shared import StringInfo, Taint
 from ...model import Confidence, Related, RuleInfo, Severity
 
 

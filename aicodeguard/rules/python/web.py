@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.python.context import MAX_HOPS, UNKNOWN
+from ...analysis.python.context import MAX_HOPS
 from ...analysis.python.sources import (
     PROPAGATING_CALLS,
     PROPAGATING_METHOD_ARGS,
     ROUTE_DECORATOR_METHODS,
     SANITIZERS,
 )
+from ...analysis.shared import UNKNOWN
 from ...model import Edit, Related, Severity
 from ..web import PATH_TRAVERSAL, UPLOAD_CLIENT_FILENAME
 from .checks import on

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...analysis.python.context import UNKNOWN
+from ...analysis.shared import UNKNOWN
 from ...model import Confidence, Fix, RuleInfo, Severity
 from ..web import ALLOWED_HOSTS_WILDCARD, CSRF_DISABLED, DEBUG_MODE, INSECURE_COOKIE
 from .checks import on

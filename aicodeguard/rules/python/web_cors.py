@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.python.context import UNKNOWN
+from ...analysis.shared import UNKNOWN
 from ...model import Severity
 from ..web import PERMISSIVE_CORS
 from .checks import on
