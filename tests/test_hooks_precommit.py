@@ -30,7 +30,7 @@ from tests.test_hooks_helpers import (
 
 pytestmark = pytest.mark.slow
 
-HOOK_IDS = ("aicodeguard", "aicodeguard-deps", "aicodeguard-ai-rules")
+HOOK_IDS = ("aicodeguard", "aicodeguard-deps", "aicodeguard-ai-rules", "aicodeguard-secrets")
 HINT = "To accept a finding, add `# aicodeguard: ignore[ID] reason`"
 
 
@@ -175,3 +175,18 @@ def test_the_ai_rules_hook_blocks_hidden_instructions(project):
     assert blocked.returncode == 1
     assert hook_status(blocked.out, "aicodeguard (AI assistant") == "Failed"
     assert finding_lines(blocked.out)[0].startswith(".cursorrules:1:")
+
+
+def test_the_secrets_hook_blocks_a_key_in_a_dotenv_file(project):
+    token = "ghp_" + "Zq8" * 12  # a GitHub token's shape; fake
+    project.write(".env", f"DEBUG=1\nGITHUB_TOKEN={token}\n")
+    project.write("config/settings.yaml", "log_level: info\n")
+    project.stage(".env", "config/settings.yaml")
+    blocked = project.commit()
+    assert blocked.returncode == 1
+    assert hook_status(blocked.out, "aicodeguard (secrets") == "Failed"
+    assert finding_lines(blocked.out)[0].startswith(".env:2:")
+    assert token not in blocked.out  # only ever shown redacted
+    project.write(".env", "DEBUG=1\nGITHUB_TOKEN=${GITHUB_TOKEN}\n")
+    project.stage(".env")
+    assert project.commit().returncode == 0
