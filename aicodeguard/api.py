@@ -72,6 +72,6 @@ def scan_bytes(path: str, data: bytes, config: Config) -> Outcome:
 def _finish(results: list[FileResult], config: Config, notes: list[Note]) -> Outcome:
     from .supply.check import check_project  # project-level: needs every file's imports
 
-    notes = notes + check_project(results, config)
+    notes = notes + check_project(results, config, analyze_source)
     ran = rules_run(result.language for result in results if result.language)
     return apply_policy(results, config, ran, notes)

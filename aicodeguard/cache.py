@@ -17,16 +17,9 @@ from functools import lru_cache
 from . import __version__
 from .model import FileResult, Note, NoteLevel
 from .serialize import result_from_dict, result_to_dict
+from .storage import cache_dir, remove_database
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, payload TEXT NOT NULL)"
-
-
-def cache_dir() -> str:
-    explicit = os.environ.get("AICODEGUARD_CACHE_DIR")
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "aicodeguard")
 
 
 @lru_cache(maxsize=1)
@@ -41,15 +34,6 @@ def analyser_fingerprint() -> str:
                 stat = os.stat(os.path.join(folder, name))
                 digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
-
-
-def remove_database(path: str) -> None:
-    """Delete an SQLite database and its write-ahead files (to rebuild a corrupt one)."""
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            os.remove(path + suffix)
-        except OSError:
-            pass
 
 
 def content_key(data: bytes, language: str) -> str:

@@ -11,6 +11,7 @@ import os
 import sys
 
 from . import __version__
+from .report import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Scan files and folders for insecure patterns.")
     scan.add_argument("paths", nargs="*", metavar="PATH",
                       help="files or folders (default: .); `-` reads standard input")
-    scan.add_argument("--format", "-f", choices=("text", "concise", "json", "sarif"),
+    scan.add_argument("--format", "-f", choices=FORMATS,
                       help="output format (default: text; concise with --hook)")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     scan.add_argument("--stdin-filename", metavar="NAME",

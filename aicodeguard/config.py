@@ -9,15 +9,10 @@ the key, so a typo never silently turns a check off.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field, replace
 
 from .model import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from .storage import tomllib
 
 CONFIG_FILES = (".aicodeguard.toml", "pyproject.toml")
 

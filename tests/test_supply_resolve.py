@@ -13,6 +13,7 @@ import textwrap
 
 from aicodeguard import api
 from aicodeguard.config import Config
+from aicodeguard.engine import analyze_source
 from aicodeguard.model import FileResult, ImportRef, Location
 from aicodeguard.supply.project import load_project
 from aicodeguard.supply.resolve import Resolver
@@ -138,7 +139,7 @@ def test_requirements_includes_are_followed_and_checked(tmp_path):
 
 def _js_subject(root, name: str, config: Config = OFFLINE):
     app = os.path.join(root, "src", "app.js")
-    project = load_project([app], [])
+    project = load_project([app], [], analyze_source)
     ref = ImportRef(name, "npm", Location(app, 1, 1, 1, 2), "import")
     return Resolver(project, config).resolve(FileResult(app), ref)
 
@@ -193,8 +194,9 @@ def test_project_at_the_filesystem_root_terminates():
     import subprocess
     import sys
 
-    code = ("from aicodeguard.supply.project import load_project\n"
-            "load_project(['/untitled.py'], ['/untitled.py'])\nprint('done')\n")
+    code = ("from aicodeguard.engine import analyze_source\n"
+            "from aicodeguard.supply.project import load_project\n"
+            "load_project(['/untitled.py'], ['/untitled.py'], analyze_source)\nprint('done')\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "done", result.stderr

@@ -24,7 +24,7 @@ from pygls.uris import from_fs_path
 from ..analysis.source import SourceFile
 from ..api import rules_run
 from ..config import Config
-from ..engine import analyze_utf8
+from ..engine import analyze_source, analyze_utf8
 from ..languages import GRAMMARS, parser
 from ..model import Edit, FileResult, Finding, Location, Note, NoteLevel, Severity
 from ..parse_guard import parse_refusal
@@ -128,7 +128,7 @@ def check_online(snapshot: Snapshot, result: FileResult, tree) -> Analysis:
 
 def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config) -> Analysis:
     config, language, data = snapshot.config, snapshot.language, snapshot.data
-    notes = check_project([result], package_config) if result.imports else []
+    notes = check_project([result], package_config, analyze_source) if result.imports else []
     outcome = apply_policy([result], config, rules_run([language]), notes)
     source = SourceFile(snapshot.path, data)
     positions = Positions(source, snapshot.encoding)

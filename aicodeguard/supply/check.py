@@ -16,7 +16,7 @@ from ..config import Config
 from ..model import FileResult, ImportRef, Location, Note, NoteLevel
 from ..rules import matches_any
 from ..rules.supply import RULES
-from .project import Project, load_project
+from .project import Analyze, Project, load_project
 from .resolve import Resolver, Subject
 from .snapshot import embedded
 from .typosquat import TyposquatScorer
@@ -30,26 +30,30 @@ def enabled(config: Config) -> bool:
                for rule in RULES)
 
 
-def check_project(results: list[FileResult], config: Config) -> list[Note]:
-    """Add supply-chain findings to `results` (in place); returns the run's notes."""
+def check_project(results: list[FileResult], config: Config, analyze: Analyze) -> list[Note]:
+    """Add supply-chain findings to `results` (in place); returns the run's notes.
+
+    `analyze` is the engine's `analyze_source`, passed in by the caller (supply sits
+    below the engine): manifests the scan did not list (`-r` includes, setup.py) are
+    analysed with it."""
     if not enabled(config) or not any(result.imports or result.language == "requirements"
                                       for result in results):
         return []
     try:
-        return _check(results, config)
+        return _check(results, config, analyze)
     except Exception as error:  # a bug here must not lose the rest of the scan
         log.debug("supply-chain check failed", exc_info=True)
         return [Note("", f"internal error in the supply-chain checks ({error!r}); package "
                      "names were not checked", NoteLevel.WARNING)]
 
 
-def _check(results: list[FileResult], config: Config) -> list[Note]:
+def _check(results: list[FileResult], config: Config, analyze: Analyze) -> list[Note]:
     python_files = [result.path for result in results if result.language == "python"]
-    project = load_project([result.path for result in results], python_files)
+    project = load_project([result.path for result in results], python_files, analyze)
     scanned = {os.path.abspath(result.path) for result in results}
     notes = [Note(_display(path), message, NoteLevel.WARNING)  # scanned ones have a note
              for path, message in project.notes if path not in scanned]
-    _add_included(results, project)
+    _add_included(results, project, analyze)
     resolver = Resolver(project, config)
     subjects: list[Subject] = []
     for result in results:
@@ -108,21 +112,19 @@ def _look_up(names, project: Project, config: Config):
     return records, None, list(records.notes)
 
 
-def _add_included(results: list[FileResult], project: Project) -> None:
+def _add_included(results: list[FileResult], project: Project, analyze: Analyze) -> None:
     """Requirements files reached through `-r`/`-c` that the scan did not list get
     their own results, so the names in them are checked (and can be suppressed)."""
     scanned = {os.path.abspath(result.path) for result in results}
     for path in sorted(project.included - scanned):
         if path not in project.manifests:
             continue
-        from ..engine import analyze_source
-
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError:
             continue
-        results.append(analyze_source(_display(path), data, "requirements"))
+        results.append(analyze(_display(path), data, "requirements"))
 
 
 def _display(path: str) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from ..config import tomllib
+from ..storage import tomllib
 from .indexes import PYPI, Index, IndexPlan, ManagerDefaults, configured, default_index
 from .names import normalize_pypi
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..analysis.source import SourceFile
-from ..config import tomllib
 from ..model import ImportRef
+from ..storage import tomllib
 from .names import NPM, PYPI, is_valid_npm
 from .requirements import name_location, requirement_name
 

@@ -13,12 +13,13 @@ import glob
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..analysis.source import SourceFile
 from ..discovery import DEFAULT_EXCLUDES
 from ..languages import language_for_name
-from ..model import ImportRef
+from ..model import FileResult, ImportRef
 from . import manifests
 from .names import NPM, PYPI, normalize_pypi
 from .requirements import requirements_file
@@ -30,6 +31,10 @@ MAX_DEPTH = 3
 MAX_ENTRIES = 5000
 MAX_INCLUDES = 50
 _SETUP_PY_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+# The engine's `analyze_source(path, data, language)`: supply sits below the engine, so
+# whoever runs the project check hands it in.
+Analyze = Callable[[str, bytes, str], FileResult]
 
 
 @dataclass
@@ -92,7 +97,8 @@ def _manifest_paths(root: str) -> list[str]:
     return sorted(found)
 
 
-def load_project(scanned_paths: list[str], python_paths: list[str]) -> Project:
+def load_project(scanned_paths: list[str], python_paths: list[str],
+                 analyze: Analyze) -> Project:
     """Everything about the project around `scanned_paths` (python files: `python_paths`)."""
     project = Project(find_root(scanned_paths))
     pending: list[tuple[str, str | None]] = [(p, None) for p in _manifest_paths(project.root)]
@@ -103,12 +109,13 @@ def load_project(scanned_paths: list[str], python_paths: list[str]) -> Project:
         if path in seen:
             continue
         seen.add(path)
-        pending.extend(_read_manifest(project, path, included_as))
+        pending.extend(_read_manifest(project, path, analyze, included_as))
     _local_modules(project, python_paths)
     return project
 
 
-def _read_manifest(project: Project, path: str, included_as: str | None = None):
+def _read_manifest(project: Project, path: str, analyze: Analyze,
+                   included_as: str | None = None):
     """Record one manifest's facts; returns the files it includes (`-r`, `-c`) as
     (path, "requirement" or "constraint").  `included_as`: how this file was included."""
     try:
@@ -119,7 +126,7 @@ def _read_manifest(project: Project, path: str, included_as: str | None = None):
         return []
     folder = os.path.dirname(path)
     if os.path.basename(path) == "setup.py":
-        return _setup_py(project, path, data)
+        return _setup_py(project, path, data, analyze)
     kind = "requirements" if included_as else language_for_name(path)
     ecosystem = NPM if kind == "package-json" else PYPI
     includes: list[tuple[str, str]] = []
@@ -159,11 +166,9 @@ def _own(ecosystem: str, names) -> set[str]:
     return {normalize_pypi(n) if ecosystem == PYPI else n for n in names}
 
 
-def _setup_py(project: Project, path: str, data: bytes) -> list[str]:
+def _setup_py(project: Project, path: str, data: bytes, analyze: Analyze) -> list[str]:
     """setup.py: its declared requirements come from the Python analyzer's references."""
-    from ..engine import analyze_source
-
-    result = analyze_source(path, data, "python")
+    result = analyze(path, data, "python")
     refs = [ref for ref in result.imports if ref.source == "setup.py"]
     project.manifests[path] = refs
     project.has_manifest[PYPI] = True

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
 
-from ..cache import cache_dir, remove_database
 from ..model import Note, NoteLevel
+from ..storage import cache_dir, remove_database
 from .records import PackageRecord
 
 FILE_NAME = "registry.sqlite3"

@@ -182,7 +182,13 @@ class PyContext(ReportingContext):
     def redefines(self, name: str) -> bool:
         """Whether the module gives a builtin's name its own meaning (`def eval(...)`,
         `input = ...`), so a bare call of it is not the builtin.  A method `def eval(self)`
-        does not count: it is called as `self.eval(...)`."""
+        does not count: it is called as `self.eval(...)`.  Memoised: it runs per call."""
+        key = ("redefines", name)
+        if key not in self.memo:
+            self.memo[key] = self._redefines(name)
+        return self.memo[key]
+
+    def _redefines(self, name: str) -> bool:
         root = self.tree.root_node.id
         if any(self._binding_scope(binding) == root for binding in self.bindings.get(name, ())):
             return True
