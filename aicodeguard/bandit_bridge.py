@@ -29,14 +29,21 @@ SECRET_TESTS = frozenset({"B105", "B106", "B107"})
 _QUOTED = re.compile(r"""(['"])(.+?)\1""")  # bandit and we may anchor a multi-line call on different lines
 
 
+# `python -m bandit` would put the working directory (the scanned repository) first on
+# bandit's sys.path, so a repository's `typing.py` would run; `-I` would also hide a
+# `pip install --user` bandit.  So: drop the working directory, then start bandit.
+_RUN_BANDIT = ("import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+               "from bandit.cli.main import main; sys.exit(main())")
+
+
 def run_bandit(paths: list[str]) -> tuple[list[dict], list[Note]]:
     results: list[dict] = []
     notes: list[Note] = []
     for start in range(0, len(paths), _CHUNK):
         chunk = paths[start:start + _CHUNK]
         try:
-            process = subprocess.run([sys.executable, "-m", "bandit", "-f", "json", "-q", *chunk],
-                                     capture_output=True, timeout=600, check=False)
+            process = subprocess.run([sys.executable, "-c", _RUN_BANDIT, "-f", "json", "-q",
+                                      *chunk], capture_output=True, timeout=600, check=False)
             document = json.loads(process.stdout or b"{}")
         except (OSError, subprocess.SubprocessError, ValueError) as error:
             notes.append(Note("bandit", f"could not run bandit: {error}", NoteLevel.ERROR))

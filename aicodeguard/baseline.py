@@ -6,7 +6,7 @@ for identical lines; see fingerprint.py).  No line numbers, so edits elsewhere i
 a file do not touch it; no timestamps and sorted, one entry per line, so creating
 it again gives the same bytes and merges cleanly.  Scans only read it;
 `aicodeguard baseline create` writes it.  No code text is stored (a finding's line
-may hold a secret).
+may hold a secret), and the fingerprints hash the redacted line (fingerprint.py).
 """
 
 from __future__ import annotations

@@ -17,14 +17,37 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _id_list(text: str) -> tuple[str, ...]:
-    return tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    """Rule ids or prefixes; an unknown one is a usage error naming the nearest known id."""
+    from .rules import selector_problems
+
+    ids = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    problems = selector_problems(ids)
+    if problems:
+        raise argparse.ArgumentTypeError("; ".join(problems))
+    return ids
+
+
+def _selection(text: str) -> tuple[str, ...]:
+    ids = _id_list(text)
+    if not ids:  # selecting nothing would check nothing and pass
+        raise argparse.ArgumentTypeError("no rule ids given")
+    return ids
+
+
+def _jobs(text: str) -> int:
+    from .config import MAX_JOBS
+
+    if not text.strip().isdigit() or int(text) > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {MAX_JOBS}, "
+                                         f"got {text!r}")
+    return int(text)
 
 
 def _add_policy_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE",
                         help="configuration file (default: nearest .aicodeguard.toml or "
                              "pyproject.toml with [tool.aicodeguard])")
-    parser.add_argument("--select", type=_id_list, metavar="IDS",
+    parser.add_argument("--select", type=_selection, metavar="IDS",
                         help="comma-separated rule ids or prefixes to check (e.g. AIG1,AIG401)")
     parser.add_argument("--ignore", type=_id_list, metavar="IDS",
                         help="comma-separated rule ids or prefixes not to check")
@@ -32,7 +55,11 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
                         help="lowest severity that makes the exit status 1 (default: medium)")
     parser.add_argument("--offline", action="store_true", default=None,
                         help="no network: supply-chain checks use the embedded snapshot and cache")
-    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+    parser.add_argument("--project-indexes", action="store_true", default=None,
+                        help="let supply-chain checks use the scanned repository's own package "
+                             "index settings (uv.toml, [tool.uv.index], its .npmrc); also "
+                             "AICODEGUARD_PROJECT_INDEXES=1")
+    parser.add_argument("--jobs", "-j", type=_jobs, metavar="N",
                         help="worker processes for large scans (default: one per core)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the "
                         "result cache")
@@ -169,16 +196,22 @@ def load_config(args, start: str):
     from .config import discover, load_file
     from .model import Severity
 
-    config = load_file(args.config) if args.config else discover(start)
+    # A file named on the command line is the user's own choice, so it may set what a
+    # configuration found inside the scanned repository may not (project-indexes).
+    config = load_file(args.config, trusted=True) if args.config else discover(start)
     if config is None:  # --config pointed at a pyproject.toml without the section
         from .config import Config
 
         config = Config()
+    # Options and the environment only ever add safety (offline) or the user's own opt-in
+    # (project-indexes): a repository's `offline = false` cannot undo --offline.
     return config.with_overrides(
         select=args.select,
         ignore=args.ignore,
         fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
         offline=True if args.offline or os.environ.get("AICODEGUARD_OFFLINE") == "1" else None,
+        project_indexes=True if args.project_indexes
+        or os.environ.get("AICODEGUARD_PROJECT_INDEXES") == "1" else None,
         jobs=args.jobs,
         cache=False if args.no_cache else None,
     )

@@ -2,16 +2,21 @@
 
 Found by walking up from the scanned path; the nearest file that has a
 configuration wins (``.aicodeguard.toml`` before ``pyproject.toml`` in the
-same folder).  Unknown keys and wrong types are errors that name the file and
-the key, so a typo never silently turns a check off.
+same folder).  Unknown keys, unknown rule ids, wrong types and values out of
+bounds are errors that name the file and the key (all of them at once), so a typo
+never silently turns a check off.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 from dataclasses import dataclass, field, replace
 
 from .model import Severity
+from .reading import DEFAULT_MAX_FILE_SIZE
+from .rules import selector_problems
 from .storage import tomllib
 
 CONFIG_FILES = (".aicodeguard.toml", "pyproject.toml")
@@ -44,7 +49,7 @@ class Config:
     strict_suppressions: bool = True
     report_unused_suppressions: bool = True
     respect_gitignore: bool = True
-    max_file_size: int = 5 * 1024 * 1024
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     cache: bool = True
     jobs: int = 0  # 0: one per core
     # Supply-chain policy (see README, "Supply-chain checks").
@@ -52,6 +57,10 @@ class Config:
     allow_packages: tuple[str, ...] = ()
     deny_packages: tuple[str, ...] = ()
     network_deadline: float = 3.0
+    # Honour the scanned repository's own index settings (uv.toml, [tool.uv.index], the
+    # project .npmrc)?  Only the user can say yes: never a configuration file found in the
+    # repository (see README, "Threat model").
+    project_indexes: bool = False
     # Where the configuration came from (None: defaults).
     path: str | None = None
 
@@ -64,6 +73,27 @@ class Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+MAX_JOBS = 256
+MAX_FILE_SIZE_LIMIT = 1024 ** 3  # 1 GiB: larger files are not source code anyone reviews
+MAX_NETWORK_DEADLINE = 30.0  # seconds; a commit hook must not wait longer on the network
+# Only the user may set these: a configuration found inside the scanned repository is
+# untrusted (DESIGN.md, "Trust boundary"), so there they are an error, never ignored.
+USER_ONLY_KEYS = {
+    "project-indexes": "project-indexes can only be set by you, not by a configuration inside "
+                       "the repository being scanned: pass --project-indexes (or "
+                       "AICODEGUARD_PROJECT_INDEXES=1), or name your own configuration file "
+                       "with --config",
+}
+
+
+def _kind(value) -> str:
+    """How a TOML value reads in an error message."""
+    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+             list: "an array", dict: "a table"}
+    return next((name for type_, name in kinds.items() if isinstance(value, type_)),
+                type(value).__name__)
+
+
 def _severity(value, where):
     if not isinstance(value, str):
         raise ConfigError(f"{where}: expected one of low, medium, high, critical")
@@ -73,16 +103,35 @@ def _severity(value, where):
         raise ConfigError(f"{where}: {error}") from None
 
 
-def _strings(value, where):
+def _string_list(value, where) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: expected a list of strings")
+    return value
+
+
+def _strings(value, where):
+    value = _string_list(value, where)
+    if any(not item.strip() for item in value):
+        raise ConfigError(f"{where}: empty string in the list")
     return tuple(value)
 
 
 def _ids(value, where):
-    return tuple(item.upper() for item in _strings(value, where))
+    ids = tuple(item.upper() for item in _string_list(value, where))
+    problems = selector_problems(ids)
+    if problems:
+        raise ConfigError(f"{where}: {'; '.join(problems)}")
+    return ids
+
+
+def _selection(value, where):
+    ids = _ids(value, where)
+    if not ids:
+        raise ConfigError(f"{where}: empty, so no rule would run; list rules to turn off "
+                          "in `ignore` instead")
+    return ids
 
 
 def _boolean(value, where):
@@ -91,27 +140,42 @@ def _boolean(value, where):
     return value
 
 
-def _positive_int(value, where):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{where}: expected a non-negative integer")
-    return value
+def _whole_number(low: int, high: int, unit: str = ""):
+    def validate(value, where):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"{where}: expected a whole number{unit} from {low} to {high}, "
+                              f"got {value!r}")
+        return value
+    return validate
 
 
 def _seconds(value, where):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"{where}: expected a positive number of seconds")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value) or not 0 < value <= MAX_NETWORK_DEADLINE:
+        raise ConfigError(f"{where}: expected a positive number of seconds, at most "
+                          f"{MAX_NETWORK_DEADLINE:g}, got {value!r}")
     return float(value)
 
 
 def _per_file(value, where):
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected a table of glob = [rule ids]")
-    return {pattern: _ids(ids, f"{where}.{pattern!r}") for pattern, ids in value.items()}
+    problems, table = [], {}
+    for pattern, ids in value.items():
+        try:
+            if not pattern.strip():
+                raise ConfigError(f"{where}: empty glob")
+            table[pattern] = _ids(ids, f"{where}.{pattern!r}")
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return table
 
 
 # TOML key -> (dataclass field, validator)
 KEYS = {
-    "select": ("select", _ids),
+    "select": ("select", _selection),
     "ignore": ("ignore", _ids),
     "fail-on": ("fail_on", _severity),
     "exclude": ("exclude", _strings),
@@ -122,46 +186,101 @@ KEYS = {
     "strict-suppressions": ("strict_suppressions", _boolean),
     "report-unused-suppressions": ("report_unused_suppressions", _boolean),
     "respect-gitignore": ("respect_gitignore", _boolean),
-    "max-file-size": ("max_file_size", _positive_int),
+    "max-file-size": ("max_file_size", _whole_number(1, MAX_FILE_SIZE_LIMIT, " of bytes")),
     "cache": ("cache", _boolean),
-    "jobs": ("jobs", _positive_int),
+    "jobs": ("jobs", _whole_number(0, MAX_JOBS)),
     "private-packages": ("private_packages", _strings),
     "allow-packages": ("allow_packages", _strings),
     "deny-packages": ("deny_packages", _strings),
     "network-deadline": ("network_deadline", _seconds),
+    "project-indexes": ("project_indexes", _boolean),
 }
 
 
-def parse_table(table: dict, path: str, section: str) -> Config:
+def _unknown_keys(keys: list[str], section: str) -> str:
+    """One message for every unknown key, each with the known key it most looks like."""
+    hints = []
+    for key in keys:
+        if key in ("tool", "aicodeguard") and not section:
+            hints.append(" (this file takes the keys at its top level)")
+            continue
+        guess = difflib.get_close_matches(key.replace("_", "-").lower(), KEYS, n=1, cutoff=0.6)
+        hints.append(f" (did you mean {guess[0]!r}?)" if guess else "")
+    where = f" in {section}" if section else ""
+    known = f"known keys: {', '.join(sorted(KEYS))}"
+    if len(keys) == 1:
+        return f"unknown key {keys[0]!r}{where}{hints[0]}; {known}"
+    described = ", ".join(f"{key!r}{hint}" for key, hint in zip(keys, hints))
+    return f"unknown keys{where}: {described}; {known}"
+
+
+def parse_table(table: dict, path: str, section: str, *, trusted: bool = False) -> Config:
+    """Validate every key of `table`; all problems are reported together in one error.
+
+    `trusted`: the file was named by the user (`--config`), so keys in USER_ONLY_KEYS
+    are allowed; a file found by walking up from the scanned path is not trusted.
+    """
+    problems = []
+    unknown = [key for key in table if key not in KEYS]
+    if unknown:
+        problems.append(_unknown_keys(unknown, section))
     values = {}
     for key, value in table.items():
         if key not in KEYS:
-            known = ", ".join(sorted(KEYS))
-            raise ConfigError(f"{path}: unknown key {key!r} in {section} (known keys: {known})")
+            continue
+        if key in USER_ONLY_KEYS and not trusted:
+            problems.append(USER_ONLY_KEYS[key])
+            continue
+        where = f"{section} {key}" if section else key
         name, validate = KEYS[key]
-        values[name] = validate(value, f"{path}: {section} {key}")
+        try:
+            values[name] = validate(value, where)
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError(f"{path}: {'; '.join(problems)}")
     return Config(path=path, **values)
 
 
-def load_file(path: str) -> Config | None:
-    """The configuration in `path`; None when it is a pyproject.toml without one."""
+def _pyproject_table(document: dict, path: str) -> dict | None:
+    """`[tool.aicodeguard]` of a pyproject.toml; None when it has none.  A table in the
+    wrong shape or place is an error: a setting that is never read turns nothing on."""
+    if "aicodeguard" in document:
+        raise ConfigError(f"{path}: key 'aicodeguard' at the top level is not read; "
+                          "aicodeguard's settings go in [tool.aicodeguard]")
+    tool = document.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: key 'tool' must be a table ([tool.NAME] sections), "
+                          f"found {_kind(tool)}")
+    table = tool.get("aicodeguard")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: key 'tool.aicodeguard' must be a table "
+                          f"([tool.aicodeguard]), found {_kind(table)}")
+    return table
+
+
+def load_file(path: str, *, trusted: bool = False) -> Config | None:
+    """The configuration in `path`; None when it is a pyproject.toml without one.
+
+    `trusted`: the user named this file (`--config`); see `parse_table`.
+    """
     try:
         with open(path, "rb") as handle:
             document = tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
     if os.path.basename(path) == "pyproject.toml":
-        table = document.get("tool", {}).get("aicodeguard")
+        table = _pyproject_table(document, path)
         if table is None:
             return None
         section = "[tool.aicodeguard]"
     else:
-        table, section = document, "the file"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: {section} must be a table")
-    return parse_table(table, os.path.abspath(path), section)
+        table, section = document, ""
+    return parse_table(table, os.path.abspath(path), section, trusted=trusted)
 
 
 def discover(start: str) -> Config:

@@ -8,16 +8,24 @@ imports or executes the code being scanned.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .analysis.source import SourceFile
 from .discovery import Target
 from .languages import GRAMMARS, parser
 from .model import FileResult, Finding, Note, NoteLevel
 from .parse_guard import parse_refusal
-from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes, to_utf8
+from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, decode, read_bytes
+from .redaction import redact_file
 from .suppressions import find_suppressions
+
+logger = logging.getLogger(__name__)
+
+# A file the gate was asked to check and could not check fully fails the run (exit 2):
+# DESIGN.md's "fail closed".  One place, so an opt-out setting would change only this.
+UNSCANNABLE_LEVEL = NoteLevel.ERROR
 
 # Language (or file kind) -> module with `analyze(source, tree, result)`, which appends
 # findings, notes and package references to `result`.  `tree` is None for kinds without
@@ -60,13 +68,28 @@ def languages_with_rules() -> frozenset[str]:
 
 
 def analyze_source(path: str, data: bytes, language: str) -> FileResult:
-    """Analyse one file's raw bytes (from disk or stdin)."""
+    """Analyse one file's raw bytes (from disk or stdin).
+
+    Never raises: a file that cannot be read or whose analysis fails becomes an error
+    note on that file (it was not checked), so the other files' findings survive.
+    """
     try:
-        utf8 = to_utf8(data, language)
+        utf8, remarks = decode(data, language)
     except Unreadable as error:
-        level = NoteLevel.WARNING if "NUL" in str(error) else NoteLevel.ERROR
-        return FileResult(path, language=language, notes=[Note(path, str(error), level)])
-    return analyze_utf8(path, utf8, language)
+        return not_checked(path, language, str(error))
+    try:
+        result = analyze_utf8(path, utf8, language)
+    except Exception as error:  # a rule's or a codec's bug: this file's error only
+        logger.debug("analysing %s failed", path, exc_info=True)
+        return not_checked(path, language, f"analysis failed ({type(error).__name__}: "
+                           f"{error}); not checked")
+    result.notes[:0] = [Note(path, remark, NoteLevel.INFO) for remark in remarks]
+    return result
+
+
+def not_checked(path: str, language: str | None, reason: str) -> FileResult:
+    """The result for a file the gate could not check: an error note naming it."""
+    return FileResult(path, language=language, notes=[Note(path, reason, UNSCANNABLE_LEVEL)])
 
 
 def analyze_utf8(path: str, utf8: bytes, language: str, tree=None) -> FileResult:
@@ -79,22 +102,21 @@ def analyze_utf8(path: str, utf8: bytes, language: str, tree=None) -> FileResult
     source = SourceFile(path, utf8)
     if tree is None and language in GRAMMARS:
         refusal = parse_refusal(language, utf8)
-        if refusal is not None:
-            result.notes.append(Note(path, refusal, NoteLevel.WARNING))
-            return result
-        tree = parser(language).parse(utf8)
+        if refusal is None:
+            tree = parser(language).parse(utf8)
+        else:  # still run the text passes (secrets, hidden text): they need no syntax
+            result.notes.append(Note(path, refusal, UNSCANNABLE_LEVEL))
     if tree is not None and tree.root_node.has_error:
         result.notes.append(Note(path, f"syntax error near line {_first_error_line(tree)}; "
                                  "analysed what could be parsed", NoteLevel.INFO))
-    analyzer(language).analyze(source, tree, result)
+    if tree is not None or language not in GRAMMARS:
+        analyzer(language).analyze(source, tree, result)
     for module in TEXT_PASSES:
         importlib.import_module(module).analyze_text(source, language, result)
-    if source.secrets:  # a later check found a secret on a line an earlier finding echoes
-        result.findings = [replace(f, snippet=source.snippet(f.location.line - 1))
-                           if any(value in f.snippet for value in source.secrets) else f
-                           for f in result.findings]
     result.findings = _unique(result.findings)
     result.suppressions = find_suppressions(source)
+    if source.secrets:  # mask what the secret rules recorded wherever the result echoes it
+        redact_file(result, source)
     return result
 
 
@@ -126,6 +148,23 @@ def _analyze_job(job: tuple[str, bytes, str]) -> FileResult:
     return analyze_source(*job)
 
 
+def _isolated(job: tuple[str, bytes, str], context) -> FileResult:
+    """Analyse one file in a process of its own; its death is that file's error note."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            return pool.submit(_analyze_job, job).result()
+    except Exception as error:
+        logger.debug("analysing %s in its own process failed", job[0], exc_info=True)
+        return not_checked(job[0], job[2], f"the analysis process failed on this file "
+                           f"({type(error).__name__}); not checked")
+
+
+def _has_error(result: FileResult) -> bool:
+    return any(note.level is NoteLevel.ERROR for note in result.notes)
+
+
 @dataclass
 class ScanSettings:
     jobs: int = 0  # 0: one per core
@@ -147,9 +186,7 @@ class Scanner:
             try:
                 data = read_bytes(target.path, self.settings.max_file_size)
             except Unreadable as error:
-                level = NoteLevel.WARNING if "limit" in str(error) else NoteLevel.ERROR
-                results[index] = FileResult(target.display, language=target.language,
-                                            notes=[Note(target.display, str(error), level)])
+                results[index] = not_checked(target.display, target.language, str(error))
                 continue
             key = None
             if cache is not None:
@@ -163,8 +200,8 @@ class Scanner:
             pending.append((index, target, data, key))
         for (index, _, _, key), result in zip(pending, self._analyze(pending, len(results))):
             results[index] = result
-            if cache is not None and key is not None:
-                cache.put(key, result)
+            if cache is not None and key is not None and not _has_error(result):
+                cache.put(key, result)  # errors are not cached: the next run tries again
         if cache is not None:
             cache.close()
             self.notes.extend(cache.notes)
@@ -199,11 +236,21 @@ class Scanner:
 
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunk = max(1, min(16, len(jobs) // (workers * 8)))
-            for done, result in enumerate(pool.map(_analyze_job, jobs, chunksize=chunk),
-                                          start=already_done + 1):
-                yield result
+        done = already_done
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                chunk = max(1, min(16, len(jobs) // (workers * 8)))
+                for result in pool.map(_analyze_job, jobs, chunksize=chunk):
+                    done += 1
+                    yield result
+                    self._report_progress(done, total)
+        except Exception:  # a worker died (a crash in a grammar, the OOM killer) or a
+            # result did not pickle: analyse the rest one file per process, so that only
+            # the file that kills its process becomes an error
+            logger.debug("process pool failed; isolating the remaining files", exc_info=True)
+            for job in jobs[done - already_done:]:
+                done += 1
+                yield _isolated(job, context)
                 self._report_progress(done, total)
 
     def _workers(self) -> int:

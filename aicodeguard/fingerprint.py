@@ -2,7 +2,9 @@
 
 A finding is identified by its rule, its file and the whitespace-normalised
 text of its line, plus a counter for identical lines in the same file.  Used
-for SARIF `partialFingerprints` and baseline entries.
+for SARIF `partialFingerprints` and baseline entries.  The line hashed is the redacted
+snippet (api.py redacts every finding before a face sees it): a short hash of a line
+holding a weak password could be reversed by trying passwords, a hash of its mask cannot.
 """
 
 from __future__ import annotations

@@ -12,10 +12,18 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import ConfigError
-from .discovery import Target, display_path
+from .discovery import (
+    ENVIRONMENT_MARKERS,
+    SKIP_EXCLUDED_FILES,
+    SKIP_TOOL_FOLDERS,
+    Target,
+    ToolFolders,
+    display_path,
+)
 from .languages import language_for_name, language_for_shebang
 from .model import Finding
 
@@ -81,27 +89,54 @@ def staged_files(pathspecs=(), cwd: str | None = None) -> list[StagedFile]:
     return [StagedFile(path, blobs[blob]) for path, blob in wanted]
 
 
-def staged_targets(pathspecs, folder: str, excludes, languages) -> list[Target]:
+def staged_targets(pathspecs, folder: str, excludes, languages,
+                   skipped: Counter | None = None) -> list[Target]:
     """Scan targets for the staged files: content written under `folder`, shown by path.
 
-    `excludes` (a `discovery.PathMatcher`) applies as for files named on the command
-    line with --force-exclude; files in languages outside `languages` are skipped.
+    `excludes` (a `discovery.PathMatcher` of the user's `exclude` patterns) applies as
+    for files named on the command line with --force-exclude; so do tool folders
+    recognised for sure (`node_modules`, `.git`, caches by name; a virtual environment by
+    its `pyvenv.cfg`, staged or in the work tree) — never mere names such as `build` or
+    `venv`.  What is left out is counted in `skipped`; files in languages outside
+    `languages` are not aicodeguard's to read.
     """
     root = repo_root()
+    skipped = skipped if skipped is not None else Counter()
+    staged = staged_files(pathspecs)
+    environments = {os.path.dirname(item.path) for item in staged
+                    if os.path.basename(item.path) in ENVIRONMENT_MARKERS}
+    tools = ToolFolders(root)
     targets = []
-    for staged in staged_files(pathspecs):
-        display = display_path(os.path.join(root, staged.path))
+    tool_folders: set[str] = set()
+    for item in staged:
+        display = display_path(os.path.join(root, item.path))
         if excludes.matches(display.replace(os.sep, "/")):
+            skipped[SKIP_EXCLUDED_FILES] += 1
             continue
-        language = language_for_name(staged.path) or language_for_shebang(staged.data[:128])
+        tool_folder = tools.containing(item.path) or _staged_environment(item.path, environments)
+        if tool_folder is not None:
+            tool_folders.add(tool_folder)
+            continue
+        language = language_for_name(item.path) or language_for_shebang(item.data[:128])
         if language not in languages:
             continue
-        written = os.path.join(folder, *staged.path.split("/"))
+        written = os.path.join(folder, *item.path.split("/"))
         os.makedirs(os.path.dirname(written), exist_ok=True)
         with open(written, "wb") as handle:
-            handle.write(staged.data)
+            handle.write(item.data)
         targets.append(Target(written, display, language))
+    skipped[SKIP_TOOL_FOLDERS] += len(tool_folders)
     return targets
+
+
+def _staged_environment(path: str, environments: set[str]) -> str | None:
+    """The staged virtual environment (a folder with a staged pyvenv.cfg) `path` is in."""
+    parent = os.path.dirname(path)
+    while parent:
+        if parent in environments:
+            return parent
+        parent = os.path.dirname(parent)
+    return None
 
 
 def _read_blobs(blob_ids: list[str], cwd: str | None) -> dict[str, bytes]:

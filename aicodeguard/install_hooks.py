@@ -7,7 +7,9 @@ aicodeguard's hooks and puts the previous ones back.  With ``--notes`` (opt-in) 
 post-commit hook also records in git notes (``refs/notes/aicodeguard``) which
 aicodeguard version checked each commit and with what result: the pre-commit scan
 leaves a record naming the tree it checked, and the post-commit hook turns it into a
-note only if the commit has exactly that tree.  The hook texts are `TEMPLATES`;
+note only if the commit has exactly that tree.  The hook starts ``python -I -m
+aicodeguard`` (or the console script), so nothing in the repository is importable while
+it is checked (`isolated_python`).  The hook texts are `TEMPLATES`;
 ``hooks/`` in the source tree holds the same texts for people who copy them by hand.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import subprocess
 import sys
 
 from . import __version__
@@ -48,9 +51,14 @@ if [ "$(git config --bool aicodeguard.notes)" = true ]; then
     set -- "$@" --record-check  # for the post-commit hook's git note
 fi
 
+# Never run what is checked: `python -I` keeps the repository off the import path and
+# ignores PYTHON* variables (a PYTHONPATH from the repository's .envrc), so no file of
+# the repository can stand in for a library module.  The console script's import path
+# starts with its own folder; the variables are dropped for it here.
+unset PYTHONPATH PYTHONHOME PYTHONUSERBASE
 AICODEGUARD_PYTHON={python}
 if [ -n "$AICODEGUARD_PYTHON" ] && [ -x "$AICODEGUARD_PYTHON" ]; then
-    exec "$AICODEGUARD_PYTHON" -m aicodeguard "$@"
+    exec "$AICODEGUARD_PYTHON" -I -m aicodeguard "$@"
 elif command -v aicodeguard >/dev/null 2>&1; then
     exec aicodeguard "$@"
 fi
@@ -106,10 +114,29 @@ def _is_ours(path: str) -> bool:
     return _mentions(path, MARKER)
 
 
-def _write_hook(path: str, name: str) -> None:
+def isolated_python() -> str | None:
+    """This interpreter when `python -I` imports this same aicodeguard, else None.
+
+    The hook runs `python -I -m aicodeguard`; -I also hides the user's site-packages, so
+    after `pip install --user` the hook uses the `aicodeguard` command on PATH instead.
+    """
+    probe = "import aicodeguard, sys; sys.stdout.write(aicodeguard.__file__)"
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True,
+                              timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    ours = os.path.realpath(os.path.join(os.path.dirname(__file__), "__init__.py"))
+    found = os.fsdecode(done.stdout)
+    if done.returncode == 0 and found and os.path.realpath(found) == ours:
+        return sys.executable
+    return None
+
+
+def _write_hook(path: str, name: str, python: str | None) -> None:
     temporary = f"{path}.tmp{os.getpid()}"
     with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(hook_text(name, sys.executable))
+        handle.write(hook_text(name, python))
     os.chmod(temporary, 0o755)
     os.replace(temporary, path)
 
@@ -117,8 +144,12 @@ def _write_hook(path: str, name: str) -> None:
 def install(notes: bool = False) -> int:
     folder = hooks_dir()
     os.makedirs(folder, exist_ok=True)
+    python = isolated_python()
+    if python is None:
+        print("aicodeguard: `python -I` does not find this aicodeguard (a user-site install?); "
+              "the hook runs the `aicodeguard` command found on PATH")
     for name in ("pre-commit", "post-commit") if notes else ("pre-commit",):
-        status = _install_one(folder, name)
+        status = _install_one(folder, name, python)
         if status:
             return status
     if notes:
@@ -128,7 +159,7 @@ def install(notes: bool = False) -> int:
     return 0
 
 
-def _install_one(folder: str, name: str) -> int:
+def _install_one(folder: str, name: str, python: str | None) -> int:
     hook = os.path.join(folder, name)
     previous = hook + PREVIOUS_SUFFIX
     shown = os.path.relpath(hook)
@@ -147,7 +178,7 @@ def _install_one(folder: str, name: str) -> int:
                   "aicodeguard hooks in .pre-commit-config.yaml fits it better (see README)")
     elif os.path.lexists(hook):
         print(f"aicodeguard: updating the hook already in {shown}")
-    _write_hook(hook, name)
+    _write_hook(hook, name, python)
     print(f"aicodeguard: installed the {name} hook in {shown}")
     return 0
 

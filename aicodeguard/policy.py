@@ -8,9 +8,10 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 
+from .analysis.source import project_path
 from .config import Config
 from .model import FileResult, Finding, Location, Note, Suppression
-from .rules import BY_ID, matches_any
+from .rules import BY_ID, matches_any, nearest_rule_id
 from .rules.meta import (
     BLANKET_SUPPRESSION,
     SUPPRESSION_WITHOUT_REASON,
@@ -28,6 +29,9 @@ class Outcome:
     suppressed: int = 0
     baselined: int = 0
     unchanged: int = 0  # --diff: findings on lines the diff did not touch
+    # What was not scanned, by reason (the `discovery.SKIP_*` keys: "excluded-files",
+    # "tool-folders", "unscannable", ...); counted for the summary, never silent.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def failing(self, config: Config) -> list[Finding]:
         return [f for f in self.findings if f.severity >= config.fail_on]
@@ -58,7 +62,7 @@ class Policy:
         if cached is not None:
             return cached
         config = self.config
-        relative = os.path.relpath(os.path.abspath(path), config.root).replace(os.sep, "/")
+        relative = self._relative(path)
         ignored: list[str] = []
         for pattern, ids in config.per_file_ignores.items():
             if _glob_matches(relative, pattern):
@@ -67,6 +71,17 @@ class Policy:
             ignored.extend(config.test_ignore)
         result = self._path_cache[path] = tuple(ignored)
         return result
+
+    def _relative(self, path: str) -> str:
+        """What `per-file-ignores` and `test-paths` match: the path relative to the
+        configuration file's folder; without a configuration file (or for a file outside
+        its folder), relative to the file's project root — never to the working folder,
+        so `cd` cannot make a file a test file."""
+        if self.config.path:
+            relative = os.path.relpath(os.path.abspath(path), self.config.root)
+            if relative != ".." and not relative.startswith(".." + os.sep):
+                return relative.replace(os.sep, "/")
+        return project_path(path)
 
     def shown(self, rule_id: str, path: str) -> bool:
         return self.enabled(rule_id) and not matches_any(rule_id, self.ignored_in(path))
@@ -122,14 +137,25 @@ class Policy:
                 if stale and len(stale) == len(suppression.rule_ids):
                     meta.append((UNUSED_SUPPRESSION, f"unused suppression: {', '.join(stale)} "
                                  "no longer fires here; remove the comment"))
-                unknown = [rid for rid in suppression.rule_ids if rid not in BY_ID]
-                if unknown:
-                    meta.append((UNUSED_SUPPRESSION, f"suppression names unknown rule id "
-                                 f"{', '.join(unknown)}"))
+            # A misspelt id silences nothing (its finding still shows), so a low finding is
+            # enough; it names the id that was probably meant.  Reported even when another
+            # id of the same comment was used.
+            unknown = [rid for rid in suppression.rule_ids if rid not in BY_ID]
+            if config.report_unused_suppressions and unknown:
+                meta.append((UNUSED_SUPPRESSION, "suppression names unknown rule id "
+                             f"{_with_nearest(unknown)}; it silences nothing"))
             for rule, message in meta:
                 if self.shown(rule.id, result.path):
                     yield Finding(rule.id, rule.severity, rule.confidence, message, location,
                                   suppression.line_text)
+
+
+def _with_nearest(unknown: list[str]) -> str:
+    described = []
+    for rule_id in unknown:
+        nearest = nearest_rule_id(rule_id)
+        described.append(f"{rule_id} (did you mean {nearest}?)" if nearest else rule_id)
+    return ", ".join(described)
 
 
 def apply_policy(results: list[FileResult], config: Config, ran: frozenset[str],

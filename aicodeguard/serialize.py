@@ -1,7 +1,8 @@
 """Plain-dict forms of results, for the cache and the JSON report.
 
 Paths are left out of cached entries (the same content may live at several
-paths) and put back when an entry is read.
+paths) and put back when an entry is read.  A cached entry is redacted first
+(redaction.py): the cache never stores a secret, not even in a suppression's reason.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .model import (
     Severity,
     Suppression,
 )
+from .redaction import redact_result
 
 
 def location_to_dict(location: Location, with_path: bool = True) -> dict:
@@ -76,6 +78,7 @@ def finding_from_dict(data: dict, path: str) -> Finding:
 
 
 def result_to_dict(result: FileResult) -> dict:
+    result = redact_result(result)
     return {
         "language": result.language,
         "findings": [finding_to_dict(f, with_path=False) for f in result.findings],

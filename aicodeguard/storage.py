@@ -1,4 +1,5 @@
-"""Where aicodeguard keeps its caches, and how a corrupt one is thrown away.
+"""Where aicodeguard keeps its caches, how a corrupt one is thrown away, and how a
+corrupt one is told apart from one we may only read.
 
 Shared by the result cache (engine) and the registry cache (supply chain), so
 it sits below both.
@@ -30,3 +31,32 @@ def remove_database(path: str) -> None:
             os.remove(path + suffix)
         except OSError:
             pass
+
+
+# SQLite result codes (the primary code: the low byte of an extended one).
+_CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+_READ_ONLY_CODES = frozenset({3, 8, 23})  # SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH
+_CORRUPT_WORDS = ("malformed", "not a database", "corrupt")
+_READ_ONLY_WORDS = ("readonly", "read-only", "permission", "access permission")
+
+
+def sqlite_problem(error: Exception) -> str:
+    """What an SQLite or OS error says about a cache database: "corrupt" (throw it away
+    and rebuild it), "read-only" (read it if we can, never write or delete it) or
+    "unavailable" (busy, cannot be opened, a full disk: use no cache this run)."""
+    if isinstance(error, PermissionError):
+        return "read-only"
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if isinstance(code, int):
+        code &= 0xFF
+        if code in _CORRUPT_CODES:
+            return "corrupt"
+        if code in _READ_ONLY_CODES:
+            return "read-only"
+        return "unavailable"
+    text = str(error).lower()
+    if any(word in text for word in _CORRUPT_WORDS):
+        return "corrupt"
+    if any(word in text for word in _READ_ONLY_WORDS):
+        return "read-only"
+    return "unavailable"

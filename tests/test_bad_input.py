@@ -45,8 +45,11 @@ def notes_for(document, path):
 CASES = {
     # name: (file content, expected note level or None, words in the note, exit status)
     "empty.py": (b"", None, "", 1),
-    "binary.py": (b"\x7fELF\x00\x01\x02\x00import os", "warning", "NUL bytes", 1),
-    "nul.py": (b"x = 1\x00\nprint(x)\n", "warning", "NUL bytes", 1),
+    # NUL bytes are read as spaces (tree-sitter would take one for the end of the file).
+    "nul.py": (b"x = 1\x00\nprint(x)\n", "info", "contains a NUL byte", 1),
+    "elf.py": (b"\x7fELF\x00\x01\x02\x00import os", "info", "contains 2 NUL bytes", 1),
+    # A binary file is not valid UTF-8: it could not be checked, so the run fails.
+    "binary.py": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "error", "not valid UTF-8", 2),
     "undecodable.py": (b"name = 'caf\xe9'\n", "error", "not valid UTF-8", 2),
     "syntax.py": (b"def f(:\n    return\n", "info", "syntax error near line 1", 1),
 }
@@ -63,7 +66,8 @@ def test_bad_file_gets_a_note_and_other_findings_survive(cli, project, name):
     if level is None:
         assert notes == []
     else:
-        assert len(notes) == 1 and notes[0][0] == level and words in notes[0][1]
+        assert any(note_level == level and words in message for note_level, message in notes)
+        assert all(note_level != "error" for note_level, _ in notes) or status == 2
 
 
 def test_coding_cookie_is_honoured(cli, project):
@@ -78,13 +82,14 @@ def test_coding_cookie_is_honoured(cli, project):
     assert "caf\xe9" in latin["snippet"]
 
 
-def test_huge_file_is_skipped_with_a_note(cli, project):
-    write(project / "huge.py", b"x = 1\n" * 1_000_000)  # 6 MB > 5 MiB default
+def test_file_over_the_size_limit_is_an_error(cli, project):
+    write(project / ".aicodeguard.toml", "max-file-size = 1048576\n")
+    write(project / "huge.py", b"x = 1\n" * 200_000)  # 1.2 MB > 1 MiB
     result, document = scan_json(cli, project)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert_finding_kept(document)
     [(level, message)] = notes_for(document, "huge.py")
-    assert level == "warning" and "max-file-size" in message
+    assert level == "error" and "max-file-size" in message
 
 
 def nested_ifs(levels: int) -> str:
@@ -105,14 +110,14 @@ def test_million_character_line_and_deep_nesting_are_analysed(cli, project):
     assert len(long_line["snippet"]) <= 300
 
 
-def test_indentation_too_deep_for_the_grammar_is_skipped_not_a_crash(cli, project):
+def test_indentation_too_deep_for_the_grammar_is_an_error_not_a_crash(cli, project):
     """tree-sitter-python's scanner overflows near 500 open indentation levels."""
     write(project / "abyss.py", nested_ifs(1000))
     result, document = scan_json(cli, project)
-    assert result.returncode == 1, result.err
+    assert result.returncode == 2, result.err
     assert_finding_kept(document)
     [(level, message)] = notes_for(document, "abyss.py")
-    assert level == "warning" and "indentation nested 1000 levels deep" in message
+    assert level == "error" and "indentation nested 1000 levels deep" in message
 
 
 def test_missing_path_exits_2_but_scans_the_rest(cli, project):
@@ -140,10 +145,16 @@ def test_symlink_loops_and_links_out_of_the_tree(cli, project, tmp_path_factory)
 
 def test_fifo_never_blocks(cli, project):
     os.mkfifo(project / "pipe.py")
-    result, document = scan_json(cli, project, ".", "pipe.py")
+    result, document = scan_json(cli, project)  # found by the walk: a warning
     assert result.returncode == 1
     assert_finding_kept(document)
-    assert notes_for(document, "pipe.py") == [("warning", "not a regular file; skipped")]
+    assert notes_for(document, "pipe.py") == [
+        ("warning", "not a regular file (FIFO, socket or device); not read")]
+    result, document = scan_json(cli, project, "known.py", "pipe.py")  # named: an error
+    assert result.returncode == 2
+    assert_finding_kept(document)
+    assert notes_for(document, "pipe.py") == [
+        ("error", "not a regular file (FIFO, socket or device); not checked")]
 
 
 def test_unreadable_file(cli, project):

@@ -114,13 +114,16 @@ def test_discovery_respects_gitignore_and_default_excludes(cli, tmp_path):
     for folder in ("src", "ignored", "node_modules/pkg", ".venv/lib", "build"):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "m.py").write_text(SQL)
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")  # a real venv
     (tmp_path / "tool").write_text("#!/usr/bin/env python3\n" + SQL)
     (tmp_path / "notes.txt").write_text(SQL)
     result = cli("scan", "--format", "json", cwd=tmp_path)
     paths = sorted(f["location"]["path"] for f in json.loads(result.out)["findings"])
-    assert paths == ["src/m.py", "tool"]
+    # Tool folders are skipped when recognised (node_modules by name, a virtual environment
+    # by its pyvenv.cfg); a folder merely named `build` is someone's code and is scanned.
+    assert paths == ["build/m.py", "src/m.py", "tool"]
     # Outside git: the same default excludes, and the explicit file is always scanned.
     subprocess.run(["rm", "-rf", str(tmp_path / ".git")], check=True)
-    result = cli("scan", "--format", "json", ".", "build/m.py", cwd=tmp_path)
+    result = cli("scan", "--format", "json", ".", "node_modules/pkg/m.py", cwd=tmp_path)
     paths = sorted(f["location"]["path"] for f in json.loads(result.out)["findings"])
-    assert paths == ["build/m.py", "ignored/m.py", "src/m.py", "tool"]
+    assert paths == ["build/m.py", "ignored/m.py", "node_modules/pkg/m.py", "src/m.py", "tool"]

@@ -85,6 +85,17 @@ class GitRepo:
         return self.git("show", f":{name}").out
 
 
+HOOK_IDS = ("aicodeguard", "aicodeguard-deps", "aicodeguard-ai-rules", "aicodeguard-secrets")
+
+
+def write_config(repo: GitRepo, hook_repository, hook_ids=HOOK_IDS, args=()) -> None:
+    path, rev = hook_repository
+    hooks = "".join(f"  - id: {hook_id}\n" + (f"    args: {list(args)!r}\n" if args else "")
+                    for hook_id in hook_ids)
+    repo.write(".pre-commit-config.yaml",
+               f"repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n{hooks}")
+
+
 def finding_lines(output: str) -> list[str]:
     """The `path:line:col: ID message` lines of hook output, in order."""
     return [line for line in output.splitlines()

@@ -5,15 +5,12 @@ pre-commit clones a hook repository at a commit, so the fixture commits a snapsh
 this checkout's current files (tracked and new, minus ignored ones) to a temporary
 repository.  Its environment (a virtualenv with this package pip-installed from the
 machine's configured package indexes) is built once per test session in a shared
-PRE_COMMIT_HOME; every commit runs with AICODEGUARD_OFFLINE=1, so the tests never
+PRE_COMMIT_HOME (the `hook_repository` and `pre_commit_home` fixtures in conftest.py); every commit runs with AICODEGUARD_OFFLINE=1, so the tests never
 look a package up on the network.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 
 import pytest
@@ -21,54 +18,15 @@ import pytest
 from tests.test_hooks_helpers import (
     FIXED,
     INSECURE,
-    REPO,
     SUPPRESSED,
     GitRepo,
-    clean_env,
     finding_lines,
+    write_config,
 )
 
 pytestmark = pytest.mark.slow
 
-HOOK_IDS = ("aicodeguard", "aicodeguard-deps", "aicodeguard-ai-rules", "aicodeguard-secrets")
 HINT = "To accept a finding, add `# aicodeguard: ignore[ID] reason`"
-
-
-@pytest.fixture(scope="session")
-def hook_repository(tmp_path_factory) -> tuple[str, str]:
-    """(path, commit) of a one-commit copy of this checkout as it is now."""
-    listed = subprocess.run(["git", "-C", REPO, "ls-files", "-z", "--cached", "--others",
-                             "--exclude-standard"], capture_output=True, check=True,
-                            env=clean_env()).stdout
-    target = str(tmp_path_factory.mktemp("hook-repository"))
-    for name in filter(None, os.fsdecode(listed).split("\0")):
-        source = os.path.join(REPO, name)
-        if os.path.isfile(source):
-            os.makedirs(os.path.join(target, os.path.dirname(name)), exist_ok=True)
-            shutil.copy2(source, os.path.join(target, name))
-    snapshot = GitRepo(target)
-    snapshot.git("add", "-A")
-    snapshot.git("commit", "-q", "-m", "snapshot of the working tree")
-    return target, snapshot.git("rev-parse", "HEAD").out.strip()
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory, hook_repository) -> str:
-    """One pre-commit store for the session, with the hook environment already built."""
-    home = str(tmp_path_factory.mktemp("pre-commit-home"))
-    scratch = GitRepo(tmp_path_factory.mktemp("env-builder"), env={"PRE_COMMIT_HOME": home})
-    write_config(scratch, hook_repository)
-    built = scratch.run(sys.executable, "-m", "pre_commit", "install-hooks")
-    assert built.returncode == 0, f"building the hook environment failed:\n{built.out}"
-    return home
-
-
-def write_config(repo: GitRepo, hook_repository, hook_ids=HOOK_IDS, args=()) -> None:
-    path, rev = hook_repository
-    hooks = "".join(f"  - id: {hook_id}\n" + (f"    args: {list(args)!r}\n" if args else "")
-                    for hook_id in hook_ids)
-    repo.write(".pre-commit-config.yaml",
-               f"repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n{hooks}")
 
 
 @pytest.fixture

@@ -125,9 +125,26 @@ async def test_an_invalid_project_file_is_reported_and_defaults_apply(client, tm
     assert ".aicodeguard.toml" in message.message and "unknown key" in message.message
 
 
-async def test_excluded_files_get_no_diagnostics(client, folders):
+async def test_tool_folders_get_no_diagnostics_but_lookalike_folders_do(client, folders):
     project = folders[1]
+    (project / ".venv").mkdir()
+    (project / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
     for name in ("node_modules/pkg/index.py", ".venv/lib/site.py"):
         uri = (project / name).as_uri()
         open_document(client, uri, SHELL)
         assert await published(client, uri, version=1) == []
+    uri = (project / "build" / "steps.py").as_uri()  # a package named build: code like any
+    open_document(client, uri, SHELL)
+    assert [d.code for d in await published(client, uri, version=1)] == ["AIG102"]
+
+
+async def test_a_misspelt_rule_id_in_editor_settings_is_named_and_not_applied(client, folders):
+    seen = len(client.messages)
+    await settings_changed(client, {"select": ["AIG1O1"], "failOn": "critical"})
+    uri = (folders[0] / "misspelt.py").as_uri()
+    open_document(client, uri, SQL + SHELL)
+    codes = {d.code for d in await published(client, uri, version=1)}
+    assert codes == {"AIG101", "AIG102"}  # the default selection, not an empty one
+    [message] = [m for m in client.messages[seen:] if "AIG1O1" in m.message]
+    assert "did you mean AIG101" in message.message
+    await settings_changed(client, {"failOn": "critical"})

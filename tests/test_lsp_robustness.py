@@ -115,8 +115,11 @@ async def test_a_failing_request_is_logged_and_answered_with_an_error(client):
     await still_answers(client, "after_failure")
 
 
-async def test_a_5_mb_document_gets_one_notice_and_no_hang(client):
-    uri = (client.folder / "generated.py").as_uri()
+async def test_a_document_over_max_file_size_gets_one_notice_and_no_hang(client):
+    folder = client.folder / "limited"
+    folder.mkdir()
+    (folder / ".aicodeguard.toml").write_text("max-file-size = 5242880\n")
+    uri = (folder / "generated.py").as_uri()
     text = "value = 'abcdefghijklmnopqrstuvwxyz'\n" * 150_000 + SQL  # 5.6 MB
     assert len(text) > 5 * 1024 * 1024
     open_document(client, uri, text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from urllib.parse import unquote, urljoin
 
 import jsonschema
 import pytest
@@ -109,9 +111,10 @@ pass values as query parameters instead
         cur.execute(f"SELECT * FROM items WHERE id = {item_id}")
                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 
-error: broken.py: not valid UTF-8 (byte 0xff at offset 5) and no coding cookie; skipped
+error: broken.py: not valid UTF-8 (byte 0xff at offset 5) and no coding cookie; not checked
 
-Found 2 findings (1 critical, 1 high) in 1 of 2 files. 2 at or above fail-on=medium.
+Found 2 findings (1 critical, 1 high) in 1 of 1 files. Not scanned: 1 file could not be \
+checked (see the errors). 2 at or above fail-on=medium.
 To accept a finding, add `# aicodeguard: ignore[ID] reason` (`//` in JS/TS) on its line or \
 the line above.
 """
@@ -134,3 +137,36 @@ def test_concise_output_and_output_file(cli, app):
     lines = (app / "report.txt").read_text().splitlines()
     assert lines[0].startswith("app.py:7:17: AIG101 SQL built with `%` formatting")
     assert lines[1].startswith("app.py:11:17: AIG101 ")
+
+
+# RFC 3986 relative-path reference: unreserved, percent-encoded, sub-delims, ":" and "@"
+# in segments, "/" between them, and no ":" in the first segment (it would read as a scheme).
+_SEGMENT_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=@-]|%[0-9A-F]{2})"
+_RELATIVE_PATH = re.compile(rf"{_SEGMENT_CHAR}+(?:/(?:{_SEGMENT_CHAR}|:)*)*")
+
+
+def test_sarif_uris_are_percent_encoded(cli, tmp_path):
+    folder = tmp_path / "dir with space" / "a:b#c%d?"
+    folder.mkdir(parents=True)
+    (folder / "naïve file.py").write_text(APP, encoding="utf-8")
+    result = cli("scan", "--format", "sarif", "--offline", cwd=tmp_path)
+    assert result.returncode == 1, result.err
+    document = json.loads(result.out)
+    schema = load_schema("tests", "data", "sarif-schema-2.1.0.json")
+    errors = list(jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).iter_errors(document))
+    assert not errors, [e.message for e in errors[:5]]
+    run = document["runs"][0]
+    artifacts = [location["physicalLocation"]["artifactLocation"]
+                 for item in run["results"]
+                 for location in (*item["locations"], *item.get("relatedLocations", ()))]
+    assert artifacts
+    for artifact in artifacts:
+        assert artifact["uriBaseId"] == "%SRCROOT%"
+        uri = artifact["uri"]
+        assert uri == "dir%20with%20space/a%3Ab%23c%25d%3F/na%C3%AFve%20file.py"
+        assert _RELATIVE_PATH.fullmatch(uri), uri
+        assert unquote(uri, errors="strict") == "dir with space/a:b#c%d?/naïve file.py"
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert urljoin(base, uri) == (tmp_path / "dir with space" / "a:b#c%d?" /
+                                  "naïve file.py").as_uri()

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from aicodeguard.analysis.source import redact
+from aicodeguard.model import FileResult
 
 from .conftest import run_cli
 from .lsp_fixtures.harness import (
@@ -41,12 +42,13 @@ NAMED = "f3a9c2e1b7d84e6a" + "9c0b2d4f6e8a1c3e"
 ENV_SECRET = "8f2a9c4e7b1d6f3a" + "0e5c8b2d9f4a7e1cQ"
 YAML_PASSWORD = "Tr0ub4dor&3x" + "Zq"
 ADMIN_PASSWORD = "Adm1n!" + "Start"
+DOC_PASSWORD = "mypass" + "word1"  # no rule reports it in a document: masked by its shape
 PRIVATE_KEY = f"-----BEGIN PRIVATE KEY-----\\n{KEY_BODY}\\n-----END PRIVATE KEY-----"
 
 SECRETS = {
     "AIG302": GITHUB, "AIG302 (js)": STRIPE, "AIG304": PASSWORD_URL, "AIG305": JWT,
     "AIG303": KEY_BODY, "AIG301": NAMED, "AIG306": ENV_SECRET, "AIG306 (yaml)": YAML_PASSWORD,
-    "AIG551": ADMIN_PASSWORD,
+    "AIG551": ADMIN_PASSWORD, "URL password (shape only)": DOC_PASSWORD,
 }
 FILES = {
     "app.py": f'''import os
@@ -69,8 +71,10 @@ module.exports = {{ stripe }};
 """,
     ".env": f"SESSION_SECRET={ENV_SECRET}\n",
     "config.yml": f"database:\n  password: \"{YAML_PASSWORD}\"\n",
+    "README.md": "```sh\npip install --index-url "
+                 f"https://ci:{DOC_PASSWORD}@pypi.acme-corp.io/simple nonexistentpkg123\n```\n",
 }
-EXPECTED_RULES = {"AIG301", "AIG302", "AIG303", "AIG304", "AIG305", "AIG306"}
+EXPECTED_RULES = {"AIG301", "AIG302", "AIG303", "AIG304", "AIG305", "AIG306", "AIG601"}
 
 
 @pytest.fixture
@@ -170,3 +174,58 @@ def test_bandit_findings_do_not_echo_a_secret(tmp_path):
     output = result.stdout.decode("utf-8")
     assert "AIG302" in output, output
     assert_redacted(output, "a finding copied from bandit")
+
+
+# --- the redaction step itself (aicodeguard/redaction.py) ---------------------------------
+
+def _finding(rule_id: str, line: int, snippet: str, **extra):
+    from aicodeguard.model import Confidence, Finding, Location, Severity
+
+    return Finding(rule_id, Severity.HIGH, Confidence.HIGH, extra.pop("message", "m"),
+                   Location("app.py", line, 1, line, 2), snippet, **extra)
+
+
+def test_values_come_back_from_a_masked_copy_of_the_same_line():
+    from aicodeguard.redaction import recovered
+
+    raw = f'import x; key = "{NAMED}"; url = "{GITHUB}"'
+    masked = f'import x; key = "{redact(NAMED)}"; url = "{redact(GITHUB)}"'
+    assert recovered(masked, raw) == [NAMED, GITHUB]
+    assert recovered(masked, masked) == []  # nothing to recover from a masked copy
+    assert recovered(masked, raw[:30]) == [NAMED[:30 - len('import x; key = "')]]  # cut off
+    assert recovered(masked, "another line entirely") == []
+
+
+def test_findings_added_after_the_file_pass_are_masked():
+    from aicodeguard.policy import Outcome
+    from aicodeguard.redaction import redact_outcome
+
+    line = f'import nonexistentpkg123; app_secret_key = "{NAMED}"'
+    secret = _finding("AIG301", 1, line.replace(NAMED, redact(NAMED)))
+    package = _finding("AIG601", 1, line, message=f"`{NAMED}` is quoted here")
+    result = FileResult("app.py", findings=[secret, package], language="python")
+    outcome = redact_outcome(Outcome(findings=[package]), [result])  # AIG301 not shown
+    assert outcome.findings[0].snippet == secret.snippet
+    assert NAMED not in outcome.findings[0].message
+
+
+def test_shapes_are_masked_where_no_rule_reported_them():
+    from aicodeguard.redaction import mask_shapes
+
+    line = f"pip install --index-url https://ci:{DOC_PASSWORD}@pypi.acme-corp.io/simple x"
+    assert mask_shapes(line) == line.replace(DOC_PASSWORD, redact(DOC_PASSWORD))
+    assert mask_shapes(mask_shapes(line)) == mask_shapes(line)
+    assert redact(GITHUB) in mask_shapes(f"# token {GITHUB}")
+    for slot in ("${PIP_PASSWORD}", "<pass>", "{password}", "%s", "****"):
+        url = f"https://ci:{slot}@pypi.acme-corp.io/simple"
+        assert mask_shapes(url) == url
+
+
+def test_a_fix_that_would_write_a_secret_is_dropped():
+    from aicodeguard.model import Edit, Fix
+    from aicodeguard.redaction import Masker
+
+    writes = Fix("Remove the hidden character", (Edit(1, 1, 1, 9, f'url = "{GITHUB}"'),))
+    harmless = Fix("Add timeout=10", (Edit(1, 9, 1, 9, ", timeout=10"),))
+    assert Masker().finding(_finding("AIG702", 1, "x", fix=writes)).fix is None
+    assert Masker().finding(_finding("AIG517", 1, "x", fix=harmless)).fix == harmless

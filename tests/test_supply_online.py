@@ -148,8 +148,9 @@ def test_npmrc_registry_and_scope_with_auth_token(server, tmp_path):
             f"//{private.url.split('//')[1]}:_authToken=${{CORP_TOKEN}}\n")
         env = isolated_env(tmp_path, CORP_TOKEN="s3cret-token")
         records = lookup([("npm", "@corp/ui"), ("npm", "@corp/uii")],
-                         project_dir=str(project / "src"), config=Config(), env=env,
-                         defaults=ManagerDefaults(pip=server.simple_url, npm=server.npm_url))
+                         project_dir=str(project / "src"), config=Config(project_indexes=True),
+                         env=env, defaults=ManagerDefaults(pip=server.simple_url,
+                                                           npm=server.npm_url))
     assert records[("npm", "@corp/ui")].exists is True
     assert records[("npm", "@corp/uii")].exists is False
     assert {s.headers.get("Authorization") for s in private.requests} == {"Bearer s3cret-token"}
@@ -165,9 +166,23 @@ def test_project_npmrc_cannot_pull_a_token_from_the_environment(server, tmp_path
             f"registry={collector.npm_url}\n"
             f"//{collector.url.split('//')[1]}:_authToken=${{NPM_TOKEN}}\n")
         env = isolated_env(tmp_path, NPM_TOKEN="ci-secret")
-        records = run([("npm", "some-lib")], server, tmp_path, env=env)
+        records = run([("npm", "some-lib")], server, tmp_path, env=env, project_indexes=True)
     assert records[("npm", "some-lib")].exists is True
     assert [s.headers.get("Authorization") for s in collector.requests] == [None]
+
+
+def test_project_npmrc_is_ignored_unless_the_user_opts_in(server, tmp_path):
+    server.add_npm("some-lib")
+    with RegistryServer() as collector:  # a host named by the scanned repository
+        (tmp_path / "package.json").write_text("{}")
+        (tmp_path / ".npmrc").write_text(f"registry={collector.npm_url}\n"
+                                         f"@corp:registry={collector.npm_url}\n")
+        records = run([("npm", "some-lib"), ("npm", "@corp/x")], server, tmp_path)
+    assert collector.requests == []
+    assert records[("npm", "some-lib")].exists is True and server.requested("@corp/x")
+    assert [n.message for n in records.notes if "ignored" in n.message] == [
+        "the project's .npmrc names a registry; ignored (the repository does not choose where "
+        "package names are sent; --project-indexes to honour it)"]
 
 
 # ---------------------------------------------------------------- failures, deadline

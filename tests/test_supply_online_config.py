@@ -154,15 +154,53 @@ url = "./wheels-index"
 [tool.uv.sources]
 Corp_Auth = { index = "internal" }
 """)
-    plan = plan_for("pypi", str(tmp_path), DEFAULTS, isolated_env(tmp_path))
+    plan = plan_for("pypi", str(tmp_path), DEFAULTS, isolated_env(tmp_path),
+                    project_indexes=True)
     assert plan.manager == "uv"
     local = (tmp_path / "wheels-index").as_uri() + "/"
     assert urls(plan) == [local, "http://127.0.0.1:1/mirror/simple/"]
     assert urls(plan, "corp-auth") == ["http://127.0.0.1:1/internal/simple/"]
     # A uv.toml next to it wins over [tool.uv].
     (tmp_path / "uv.toml").write_text('[[index]]\nurl = "http://127.0.0.1:1/from-uv-toml/"\n')
-    assert urls(plan_for("pypi", str(tmp_path), DEFAULTS, isolated_env(tmp_path))) == [
-        "http://127.0.0.1:1/from-uv-toml/", PIP_DEFAULT]
+    assert urls(plan_for("pypi", str(tmp_path), DEFAULTS, isolated_env(tmp_path),
+                         project_indexes=True)) == ["http://127.0.0.1:1/from-uv-toml/",
+                                                    PIP_DEFAULT]
+
+
+def test_uv_project_index_settings_are_ignored_by_default(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("""
+[project]
+name = "app"
+
+[tool.uv]
+index-url = "http://127.0.0.1:1/repository-host/simple"
+
+[[tool.uv.index]]
+name = "internal"
+url = "http://127.0.0.1:1/repository-host/internal"
+explicit = true
+
+[[tool.uv.index]]
+name = "users"
+url = "http://127.0.0.1:1/repository-host/users"
+
+[tool.uv.sources]
+corp-auth = { index = "internal" }
+corp-tools = { index = "corp" }
+""")
+    # The user's own index named "corp": the repository may pin a name to it.
+    env = isolated_env(tmp_path, UV_INDEX="corp=http://127.0.0.1:1/user-corp/")
+    plan = plan_for("pypi", str(tmp_path), DEFAULTS, env)
+    assert plan.manager == "uv"  # the manager still follows the repository
+    assert urls(plan) == ["http://127.0.0.1:1/user-corp/", PIP_DEFAULT]
+    assert urls(plan, "corp-auth") == urls(plan)  # its own index is not known
+    assert urls(plan, "corp-tools") == ["http://127.0.0.1:1/user-corp/"]
+    assert plan.notes == ("pyproject.toml [tool.uv] names a package index; ignored (the "
+                          "repository does not choose where package names are sent; "
+                          "--project-indexes to honour it)",)
+    (tmp_path / "uv.toml").write_text('index-url = "http://127.0.0.1:1/repository-host/"\n')
+    plan = plan_for("pypi", str(tmp_path), DEFAULTS, env)
+    assert "repository-host" not in repr(urls(plan)) and plan.notes[0].startswith("uv.toml")
 
 
 def test_uv_user_config_file(tmp_path):
@@ -189,14 +227,21 @@ def test_npmrc_chain_project_user_and_environment(tmp_path):
     (home / ".npmrc").write_text("registry=http://127.0.0.1:1/user/\n"
                                  "@other:registry=http://127.0.0.1:1/other/\n")
     start = str(project / "packages" / "ui")
-    plan = plan_for("npm", start, DEFAULTS, isolated_env(tmp_path))
+    plan = plan_for("npm", start, DEFAULTS, isolated_env(tmp_path), project_indexes=True)
     assert urls(plan, "react") == ["http://127.0.0.1:1/project/"]
     assert urls(plan, "@corp/button") == ["http://127.0.0.1:1/corp/"]
     assert urls(plan, "@other/x") == ["http://127.0.0.1:1/other/"]
     assert plan.pinned["@corp"][0].origin == str(project / ".npmrc")
     for variable in ("npm_config_registry", "NPM_CONFIG_REGISTRY"):
         env = isolated_env(tmp_path, **{variable: "http://127.0.0.1:1/env/"})
-        assert urls(plan_for("npm", start, DEFAULTS, env), "react") == ["http://127.0.0.1:1/env/"]
+        assert urls(plan_for("npm", start, DEFAULTS, env, project_indexes=True),
+                    "react") == ["http://127.0.0.1:1/env/"]
+    # Without the user's opt-in the project's file counts for nothing.
+    plan = plan_for("npm", start, DEFAULTS, isolated_env(tmp_path))
+    assert urls(plan, "react") == ["http://127.0.0.1:1/user/"]
+    assert urls(plan, "@corp/button") == ["http://127.0.0.1:1/user/"]
+    assert urls(plan, "@other/x") == ["http://127.0.0.1:1/other/"]
+    assert len(plan.notes) == 1 and "ignored" in plan.notes[0]
 
 
 def test_npm_global_config_and_auth_lines_stay_private(tmp_path):

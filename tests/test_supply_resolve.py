@@ -123,8 +123,9 @@ def test_private_packages_are_neither_checked_nor_reported(tmp_path):
                      "app.py": "import acme_billing_zzq\nimport acme_other_zzq\n"})
     config = Config(offline=True, cache=False, private_packages=("acme-*",))
     assert supply_findings(tmp_path, config) == set()
+    # Declared is not verified: the import of the declared, nonexistent name is reported too.
     assert supply_findings(tmp_path) == {("requirements.txt", 1, "AIG601"),
-                                         ("app.py", 2, "AIG601")}
+                                         ("app.py", 1, "AIG601"), ("app.py", 2, "AIG601")}
 
 
 def test_requirements_includes_are_followed_and_checked(tmp_path):
@@ -158,7 +159,7 @@ def test_js_imports_local_aliases_declared_and_node_modules(tmp_path):
     assert _js_subject(tmp_path, "@app/store") is None  # tsconfig path alias
     assert _js_subject(tmp_path, "components") is None  # under baseUrl
     declared = _js_subject(tmp_path, "react")
-    assert declared.declared and not declared.check_exists
+    assert declared.declared and declared.check_exists  # declared is still verified
     installed = _js_subject(tmp_path, "left-pad")
     assert not installed.declared and not installed.check_exists
     unknown = _js_subject(tmp_path, "zzq-unknown-js")

@@ -50,6 +50,10 @@ def test_unused_and_unknown_suppressions(cli, tmp_path):
     assert found == [(1, "AIG003"), (2, "AIG003")]
     assert code == 0  # low severity: informational under the default fail-on
     assert run(cli, tmp_path, source, "--select", "AIG0,AIG4")[1] == [(2, "AIG003")]
+    result = cli("scan", "--format", "json", cwd=tmp_path)
+    messages = [f["message"] for f in json.loads(result.out)["findings"]]
+    assert "suppression names unknown rule id AIG999 (did you mean AIG809?); it silences " \
+        "nothing" in messages
     (tmp_path / ".aicodeguard.toml").write_text("report-unused-suppressions = false\n")
     assert run(cli, tmp_path, source)[1] == []
 

@@ -5,6 +5,7 @@ tree-sitter reports byte columns; everything user-facing counts code points.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 
@@ -12,6 +13,48 @@ from ..model import Confidence, Finding, Fix, Location, Related, RuleInfo, Sever
 
 SNIPPET_LIMIT = 300
 _NEWLINE = re.compile(b"\n")
+
+# A folder holding one of these is the root of a project: checks that read context from a
+# file's path (tests, development settings) read the path relative to it, so the same
+# checkout reports the same findings wherever it lives (`~/dev/`, `/srv/local/`, ...).
+PROJECT_MARKERS = (".git", ".aicodeguard.toml", "pyproject.toml", "setup.py", "setup.cfg",
+                   "package.json")
+_PROJECT_ROOTS: dict[str, str | None] = {}  # folder -> its project root (None: none found)
+_PROJECT_ROOTS_LIMIT = 20_000
+
+
+def project_root(folder: str) -> str | None:
+    """The nearest folder at or above `folder` (absolute) that holds a project marker;
+    None when there is none up to the file system's root.  Memoised per folder, so a scan
+    pays a few `stat` calls per folder, not per file."""
+    visited = []
+    current = folder
+    while current not in _PROJECT_ROOTS:
+        visited.append(current)
+        if any(os.path.exists(os.path.join(current, name)) for name in PROJECT_MARKERS):
+            root = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            root = None
+            break
+        current = parent
+    else:
+        root = _PROJECT_ROOTS[current]
+    if len(_PROJECT_ROOTS) > _PROJECT_ROOTS_LIMIT:  # a long-lived language server
+        _PROJECT_ROOTS.clear()
+    _PROJECT_ROOTS.update(dict.fromkeys(visited, root))
+    return root
+
+
+def project_path(path: str) -> str:
+    """`path` relative to its project root, with `/` separators; just the file name when
+    no project root is found (so no folder outside a project ever gives context)."""
+    absolute = os.path.abspath(path)
+    root = project_root(os.path.dirname(absolute))
+    if root is None:
+        return os.path.basename(absolute)
+    return os.path.relpath(absolute, root).replace(os.sep, "/")
 
 
 def redact(secret: str) -> str:
@@ -22,14 +65,23 @@ def redact(secret: str) -> str:
 class SourceFile:
     """UTF-8 source of one file with lazy line tables."""
 
-    __slots__ = ("path", "data", "is_ascii", "_line_starts", "secrets")
+    __slots__ = ("path", "data", "is_ascii", "_line_starts", "secrets", "_project_path")
 
     def __init__(self, path: str, data: bytes):
-        self.path = path
+        self.path = path  # as displayed: relative to the working folder, or absolute
         self.data = data
         self.is_ascii = data.isascii()
         self._line_starts: list[int] | None = None
         self.secrets: set[str] = set()  # every secret a finding named: masked in every echo
+        self._project_path: str | None = None
+
+    @property
+    def project_path(self) -> str:
+        """The path relative to the project root (see `project_path`): the only path
+        checks may read context from (test files, development settings)."""
+        if self._project_path is None:
+            self._project_path = project_path(self.path)
+        return self._project_path
 
     @property
     def line_starts(self) -> list[int]:

@@ -5,7 +5,7 @@ Modules: `text` (document text and position units), `settings` (project
 configuration and editor settings), `checking` (one check on the analysis
 thread, findings to diagnostics), `suppress` (where an ignore comment goes),
 `documents` (open documents, scheduling), `actions` (code actions, hover),
-`server` (the LSP handlers).
+`framing` (reading frames: no frame stops the server), `server` (the LSP handlers).
 """
 
 from __future__ import annotations
@@ -13,11 +13,44 @@ from __future__ import annotations
 import logging
 import sys
 
+LOG_FORMAT = "aicodeguard lsp: %(levelname)s %(name)s: %(message)s"
+
+
+class OneLineFormatter(logging.Formatter):
+    """One short line per log entry (pygls logs tracebacks for what a client sent): the
+    message's first line and the exception's type and message; `--debug` shows all."""
+
+    LIMIT = 500
+
+    def format(self, record: logging.LogRecord) -> str:
+        lines = record.getMessage().splitlines() or [""]
+        text = lines[0] + (" ..." if len(lines) > 1 else "")
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text += f" ({type(error).__name__}: {(str(error).splitlines() or [''])[0]})"
+        if len(text) > self.LIMIT:
+            text = text[:self.LIMIT] + " ..."
+        return super().format(logging.makeLogRecord({
+            **record.__dict__, "msg": text, "args": None, "exc_info": None,
+            "exc_text": None, "stack_info": None}))
+
+
+def _not_pygls_deserialize_error(record: logging.LogRecord) -> bool:
+    """pygls logs a traceback for a message whose params do not parse; `framing` logs
+    the message's method and the field that is wrong instead."""
+    return not (record.name == "pygls.protocol.json_rpc"
+                and str(record.msg).startswith("Unable to deserialize message"))
+
 
 def serve(tcp: str | None = None, debug: bool = False) -> int:
     """Run until the client says exit (or closes the connection); 0 after a clean shutdown."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                        format="aicodeguard lsp: %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    if not debug:
+        handler.setFormatter(OneLineFormatter(LOG_FORMAT))
+        handler.addFilter(_not_pygls_deserialize_error)
+    else:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
     from .server import create_server
 
     server = create_server()

@@ -29,6 +29,7 @@ from ..languages import GRAMMARS, parser
 from ..model import Edit, FileResult, Finding, Location, Note, NoteLevel, Severity
 from ..parse_guard import parse_refusal
 from ..policy import apply_policy
+from ..redaction import redact_outcome
 from ..rules import doc_url
 from ..rules.meta import UNUSED_SUPPRESSION
 from ..supply.check import check_project
@@ -129,7 +130,8 @@ def check_online(snapshot: Snapshot, result: FileResult, tree) -> Analysis:
 def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config) -> Analysis:
     config, language, data = snapshot.config, snapshot.language, snapshot.data
     notes = check_project([result], package_config, analyze_source) if result.imports else []
-    outcome = apply_policy([result], config, rules_run([language]), notes)
+    outcome = redact_outcome(apply_policy([result], config, rules_run([language]), notes),
+                             [result])
     source = SourceFile(snapshot.path, data)
     positions = Positions(source, snapshot.encoding)
     syntax = comment_syntax(language, snapshot.path)

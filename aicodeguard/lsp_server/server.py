@@ -15,7 +15,6 @@ import os
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 from pygls.exceptions import JsonRpcException, JsonRpcMethodNotFound
-from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
@@ -30,6 +29,7 @@ from .actions import (
     overlaps,
 )
 from .documents import Checker, Document, document_path
+from .framing import FramedServer
 from .settings import SECTION, ClientSettings, Effective, ProjectConfigs, effective
 
 DEBOUNCE_SECONDS = 0.3
@@ -64,7 +64,7 @@ class GuardProtocol(LanguageServerProtocol):
             raise
 
 
-class GuardServer(LanguageServer):
+class GuardServer(FramedServer):
     def __init__(self) -> None:
         super().__init__("aicodeguard", __version__, protocol_cls=GuardProtocol)
         self.documents: dict[str, Document] = {}

@@ -19,8 +19,9 @@ import os
 from dataclasses import dataclass
 
 from ..config import CONFIG_FILES, Config, ConfigError, discover
-from ..discovery import DEFAULT_EXCLUDES, PathMatcher
+from ..discovery import PathMatcher, in_tool_folder
 from ..model import Severity
+from ..rules import selector_problems
 
 SECTION = "aicodeguard"
 
@@ -69,7 +70,11 @@ def _ids(value) -> tuple[str, ...] | None:
         value = [part for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise TypeError("expected a list of rule ids or prefixes")
-    return tuple(item.strip().upper() for item in value)
+    ids = tuple(item.strip().upper() for item in value)
+    problems = selector_problems(ids)
+    if problems:  # an unknown id would check nothing without a word: keep the default
+        raise ValueError("; ".join(problems))
+    return ids
 
 
 def _severity(value) -> Severity | None:
@@ -111,10 +116,10 @@ def _offline_env() -> bool:
 
 def _excluded(path: str, config: Config, folder: str | None) -> bool:
     """Would `aicodeguard scan` of the project skip this file?  (exclude patterns and
-    the default excludes: virtual environments, node_modules, build output...)"""
+    recognised tool folders: virtual environments, node_modules, caches...)"""
     root = config.root if config.path else folder or os.path.dirname(path)
     relative = os.path.relpath(path, root).replace(os.sep, "/")
-    return PathMatcher((*DEFAULT_EXCLUDES, *config.exclude)).matches(relative)
+    return in_tool_folder(root, relative) or PathMatcher(config.exclude).matches(relative)
 
 
 class ProjectConfigs:

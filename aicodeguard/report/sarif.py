@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import __version__
 from ..config import Config
@@ -57,7 +58,11 @@ def _rule(rule: RuleInfo) -> dict:
 
 
 def _uri(path: str) -> str:
-    return Path(path).as_posix() if not os.path.isabs(path) else Path(path).as_uri()
+    """A URI reference (RFC 3986) for a path: a relative path percent-encoded segment by
+    segment (UTF-8; `/` kept), read against `%SRCROOT%`; an absolute one as a file URI."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(Path(path).as_posix(), safe="/")
 
 
 def _region(location: Location) -> dict:

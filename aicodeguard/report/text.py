@@ -73,9 +73,41 @@ def summary(outcome: Outcome, config: Config) -> str:
         extras.append(f"{outcome.unchanged} on unchanged lines")
     if extras:
         text += f"; {', '.join(extras)}"
+    text += "."
+    skipped = skipped_summary(outcome.skipped)
+    if skipped:
+        text += f" {skipped}."
     failing = len(outcome.failing(config))
-    text += f". {failing} at or above fail-on={config.fail_on.label}."
+    text += f" {failing} at or above fail-on={config.fail_on.label}."
     return text
+
+
+# Outcome.skipped keys (discovery.SKIP_*) -> (singular, plural) phrases, in this order.
+_SKIPPED = {
+    "unscannable": ("file could not be checked (see the errors)",
+                    "files could not be checked (see the errors)"),
+    "excluded-files": ("file excluded by configuration", "files excluded by configuration"),
+    "excluded-folders": ("folder excluded by configuration",
+                         "folders excluded by configuration"),
+    "tool-folders": ("tool folder (virtual environment, node_modules, VCS data or cache)",
+                     "tool folders (virtual environments, node_modules, VCS data, caches)"),
+    "submodules": ("git submodule (scan it on its own)", "git submodules (scan them on their own)"),
+    "symlinks": ("symlink not followed", "symlinks not followed"),
+    "not-regular": ("FIFO or device", "FIFOs or devices"),
+    "unsupported": ("named file of a kind aicodeguard does not read",
+                    "named files of a kind aicodeguard does not read"),
+}
+
+
+def skipped_summary(skipped: dict[str, int]) -> str:
+    """"Not scanned: 2 files excluded by configuration, 1 tool folder (...)", or ""."""
+    parts = []
+    for key in [*_SKIPPED, *sorted(set(skipped) - set(_SKIPPED))]:
+        count = skipped.get(key, 0)
+        if count:
+            one, many = _SKIPPED.get(key, (key, key))
+            parts.append(f"{count} {one if count == 1 else many}")
+    return f"Not scanned: {', '.join(parts)}" if parts else ""
 
 
 def render_text(outcome: Outcome, config: Config, *, color: bool, concise: bool) -> str:

@@ -7,6 +7,8 @@ project's other files, the snapshot and the network.
 
 from __future__ import annotations
 
+import json
+
 from ..analysis.source import SourceFile
 from ..model import FileResult, Note, NoteLevel
 from . import manifests, shell
@@ -19,6 +21,21 @@ def _requirements(source: SourceFile):
     return requirements_file(source, kind)[0]
 
 
+class Unchecked(Exception):
+    """The file is not what its name says: the gate could not check it."""
+
+
+def _notebook(source: SourceFile):
+    """A notebook must be JSON: otherwise nothing in it could be checked (an error)."""
+    try:
+        json.loads(source.data)
+    except (ValueError, RecursionError) as error:
+        where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
+        raise Unchecked(f"not a valid notebook: not JSON{where}; its imports and install "
+                        "commands were not checked") from None
+    return shell.notebook_refs(source)
+
+
 # File kind (see languages.py; engine.ANALYZERS routes these here) -> what reads it.
 READERS = {
     "requirements": _requirements,
@@ -29,7 +46,7 @@ READERS = {
     "shell": shell.shell_refs,
     "dockerfile": shell.shell_refs,
     "markdown": shell.markdown_refs,
-    "notebook": shell.notebook_refs,
+    "notebook": _notebook,
 }
 
 
@@ -39,3 +56,5 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
     except manifests.ManifestError as error:
         result.notes.append(Note(source.path, f"{error}; its package names were not checked",
                                  NoteLevel.WARNING))
+    except Unchecked as error:
+        result.notes.append(Note(source.path, str(error), NoteLevel.ERROR))

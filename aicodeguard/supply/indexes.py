@@ -1,7 +1,9 @@
 """Which package index or registry a name would be installed from, as its manager sees it.
 
 Python names follow pip's configuration, or uv's when the project uses uv (a ``uv.lock``,
-a ``uv.toml`` or a ``[tool.uv]`` table); npm names follow the ``.npmrc`` chain.  When
+a ``uv.toml`` or a ``[tool.uv]`` table); npm names follow the ``.npmrc`` chain.  Only the
+user's own settings count (user-level files, the environment, the manager's default):
+the scanned repository's index settings are untrusted and honoured only on request.  When
 nothing is configured the manager's own default is used, asked at run time
 (`ManagerDefaults`): no registry host is written in this code.  Nothing here touches the
 network.  Credentials (in URLs, or ``.npmrc`` auth lines) never reach labels, notes or
@@ -162,8 +164,9 @@ class ManagerDefaults:
         key = f"default-index:{manager}"
         if self._memo is not None:
             value = self._memo.get_setting(key)
-            if value is not None:
-                return value
+            if value == "" or (isinstance(value, str) and value.startswith(("http://",
+                                                                              "https://"))):
+                return value  # anything else in the row is not ours: probe again
         left = self._deadline - time.monotonic() if self._deadline else PROBE_TIMEOUT
         value = PROBES[manager](max(0.1, min(PROBE_TIMEOUT, left))) or ""
         if self._memo is not None:
@@ -266,15 +269,21 @@ def pip_plan(env: Mapping[str, str], defaults: ManagerDefaults) -> IndexPlan:
 # ---------------------------------------------------------------- which manager
 
 def plan_for(ecosystem: str, project_dir: str, defaults: ManagerDefaults,
-             env: Mapping[str, str] | None = None) -> IndexPlan:
-    """The index plan of the manager that would install `ecosystem` names in `project_dir`."""
+             env: Mapping[str, str] | None = None, *, project_indexes: bool = False) -> IndexPlan:
+    """The index plan of the manager that would install `ecosystem` names in `project_dir`.
+
+    The scanned repository does not choose where its package names are sent: its own
+    index settings (uv.toml, ``[tool.uv]`` index keys, the project ``.npmrc``) are
+    honoured only with `project_indexes` (the user's ``--project-indexes``), and are
+    otherwise ignored with a note.  Which manager applies may follow the repository
+    (a uv.lock means uv), since that only picks among the user's own settings."""
     from . import indexes_npm, indexes_uv  # here: both import this module
 
     env = os.environ if env is None else env
     if ecosystem == NPM:
-        plan = indexes_npm.npm_plan(project_dir, env, defaults)
+        plan = indexes_npm.npm_plan(project_dir, env, defaults, project_indexes=project_indexes)
     elif indexes_uv.uses_uv(project_dir):
-        plan = indexes_uv.uv_plan(project_dir, env, defaults)
+        plan = indexes_uv.uv_plan(project_dir, env, defaults, project_indexes=project_indexes)
     else:
         plan = pip_plan(env, defaults)
     seen: set[str] = set()  # the same URL configured twice is asked once

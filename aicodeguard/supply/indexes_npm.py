@@ -5,9 +5,10 @@ folder with a package.json or node_modules), the user's ``~/.npmrc``, the global
 ``{prefix}/etc/npmrc``, then npm's built-in default (asked at run time).  Auth lines
 (``//host/path/:_authToken=…``) are read only to authenticate to the private registry
 they name; they are never logged, noted or stored, and never sent to the public default.
-In the project's own ``.npmrc`` (part of the scanned code, so not trusted) an auth line
-that takes its value from an environment variable is ignored: a repository could
-otherwise name its own host and collect the token of whoever scans it.
+The project's own ``.npmrc`` is part of the scanned code, so not trusted: it is ignored
+(with a note when it names a registry) unless the user opts in with ``project_indexes``;
+even then an auth line that takes its value from an environment variable is ignored: a
+repository could otherwise name its own host and collect the token of whoever scans it.
 """
 
 from __future__ import annotations
@@ -20,20 +21,25 @@ import shutil
 import urllib.parse
 from collections.abc import Mapping
 
+from .contained import read_quietly
 from .indexes import NPM, Index, IndexPlan, ManagerDefaults, configured, default_index
 
 _SCOPED_REGISTRY = re.compile(r"(@[^:/\s]+):registry")
 _VARIABLE = re.compile(r"\$\{([^}?]+)\??\}")
+IGNORED_NOTE = ("the project's .npmrc names a registry; ignored (the repository does not "
+                "choose where package names are sent; --project-indexes to honour it)")
 
 
 def _read_npmrc(path: str, env: Mapping[str, str], notes: list[str], *,
                 trusted: bool = True) -> dict[str, str]:
     """Settings of one .npmrc; an untrusted (project) file may not pull secrets from `env`."""
+    data = read_quietly(path)  # regular files only: a FIFO must not block the run
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        notes.append(f"could not read {path} ({type(error).__name__})")
+        lines = data.decode("utf-8").splitlines() if data is not None else None
+    except UnicodeDecodeError:
+        lines = None
+    if lines is None:
+        notes.append(f"could not read {path} (not a readable UTF-8 text file)")
         return {}
     settings = {}
     for line in lines:
@@ -64,7 +70,7 @@ def _project_prefix(project_dir: str) -> str:
 def _npmrc_files(project_dir: str, env: Mapping[str, str]) -> list[str]:
     """Project, user and global .npmrc, highest priority first."""
     home = env.get("HOME") or os.path.expanduser("~")
-    files = [os.path.join(_project_prefix(project_dir), ".npmrc"),
+    files = [_project_npmrc(project_dir),
              _env_get(env, "userconfig") or os.path.join(home, ".npmrc")]
     global_file = _env_get(env, "globalconfig")
     if not global_file:
@@ -74,6 +80,10 @@ def _npmrc_files(project_dir: str, env: Mapping[str, str]) -> list[str]:
             prefix = os.path.dirname(os.path.dirname(os.path.realpath(node)))
         global_file = os.path.join(prefix, "etc", "npmrc") if prefix else None
     return files + ([global_file] if global_file else [])
+
+
+def _project_npmrc(project_dir: str) -> str:
+    return os.path.join(_project_prefix(project_dir), ".npmrc")
 
 
 def _env_get(env: Mapping[str, str], key: str) -> str | None:
@@ -109,12 +119,22 @@ def _authorization(url: str, settings: Mapping[str, str]) -> str | None:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def npm_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults) -> IndexPlan:
+def npm_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults, *,
+             project_indexes: bool = False) -> IndexPlan:
     notes: list[str] = []
     layers = [(_env_settings(env), "npm_config_* environment variables")]
     files = _npmrc_files(project_dir, env)
-    layers += [(_read_npmrc(path, env, notes, trusted=position > 0), path)
-               for position, path in enumerate(files) if os.path.isfile(path)]
+    chain = [(path, position > 0) for position, path in enumerate(files)]  # (file, trusted)
+    project_rc = files[0]
+    if not project_indexes and os.path.abspath(project_rc) not in {
+            os.path.abspath(path) for path in files[1:]}:
+        chain = chain[1:]  # the repository's .npmrc does not choose where names go
+        if os.path.isfile(project_rc) and any(
+                key == "registry" or _SCOPED_REGISTRY.fullmatch(key)
+                for key in _read_npmrc(project_rc, {}, [], trusted=False)):
+            notes.append(IGNORED_NOTE)
+    layers += [(_read_npmrc(path, env, notes, trusted=trusted), path)
+               for path, trusted in chain if os.path.isfile(path)]
     merged: dict[str, tuple[str, str]] = {}
     for settings, origin in reversed(layers):  # lowest priority first, so higher ones win
         merged.update({key: (value, origin) for key, value in settings.items()})

@@ -4,6 +4,11 @@ uv does not read pip's configuration.  It searches its indexes in priority order
 ``UV_INDEX`` variable, then the project's, user's and system's ``[[index]]`` tables) and
 the default index last; ``explicit`` indexes serve only the packages pinned to them in
 ``[tool.uv.sources]``.
+
+The project's own uv.toml / ``[tool.uv]`` is part of the scanned repository: its index
+settings are used only with ``project_indexes`` (the user's opt-in), else ignored with a
+note.  Its ``[tool.uv.sources]`` may still pin a package to an index the *user* named
+(that only chooses among the user's indexes).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ..storage import tomllib
+from .contained import read_quietly
 from .indexes import PYPI, Index, IndexPlan, ManagerDefaults, configured, default_index
 from .names import normalize_pypi
 
@@ -39,12 +45,20 @@ def _ancestors(start: str) -> Iterator[str]:
         folder = parent
 
 
+IGNORED_NOTE = ("{file} names a package index; ignored (the repository does not choose "
+                "where package names are sent; --project-indexes to honour it)")
+_INDEX_KEYS = ("index", "index-url", "extra-index-url", "find-links", "no-index")
+
+
 def _load(path: str) -> dict | None:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
+    data = read_quietly(path)  # regular files only: a FIFO named uv.toml must not block
+    if data is None:
         return None
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return table if isinstance(table, dict) else None
 
 
 def _project_table(project_dir: str) -> tuple[dict, dict, str] | None:
@@ -54,8 +68,8 @@ def _project_table(project_dir: str) -> tuple[dict, dict, str] | None:
         if os.path.isfile(uv_toml):
             return _load(uv_toml) or {}, {}, uv_toml
         pyproject = os.path.join(folder, "pyproject.toml")
-        tool_uv = ((_load(pyproject) or {}).get("tool") or {}).get("uv") \
-            if os.path.isfile(pyproject) else None
+        tool = (_load(pyproject) or {}).get("tool") if os.path.isfile(pyproject) else None
+        tool_uv = tool.get("uv") if isinstance(tool, dict) else None
         if isinstance(tool_uv, dict):
             sources = tool_uv.get("sources")
             return tool_uv, sources if isinstance(sources, dict) else {}, pyproject
@@ -77,24 +91,30 @@ def _user_files(env: Mapping[str, str]) -> list[str]:
         os.path.join(d, "uv", "uv.toml") for d in system if d]
 
 
-def _settings(project_dir: str, env: Mapping[str, str]) -> tuple[list[tuple[dict, str]], dict]:
-    """Settings tables with their files, highest priority first, and the project's sources."""
+def _settings(project_dir: str, env: Mapping[str, str], project_indexes: bool):
+    """(settings tables with their files, highest priority first; the project's sources;
+    notes; names of the project's own indexes that were ignored)."""
     if env.get("UV_NO_CONFIG"):
-        return [], {}
+        return [], {}, [], set()
     if env.get("UV_CONFIG_FILE"):
         table = _load(env["UV_CONFIG_FILE"])
-        return ([(table, env["UV_CONFIG_FILE"])] if table else []), {}
-    tables, sources = [], {}
+        return ([(table, env["UV_CONFIG_FILE"])] if table else []), {}, [], set()
+    tables, sources, notes, ignored = [], {}, [], set()
     project = _project_table(project_dir)
     if project is not None:
-        tables.append((project[0], project[2]))
         sources = project[1]
+        if project_indexes:
+            tables.append((project[0], project[2]))
+        elif any(key in project[0] for key in _INDEX_KEYS):
+            label = "uv.toml" if project[2].endswith("uv.toml") else "pyproject.toml [tool.uv]"
+            notes.append(IGNORED_NOTE.format(file=label))
+            ignored = {entry.name for entry in _table_entries(project[0], project[2])}
     for path in _user_files(env):
         table = _load(path) if os.path.isfile(path) else None
         if table:
             tables.append((table, path))
             break  # uv reads the user file, or failing that the first system file
-    return tables, sources
+    return tables, sources, notes, ignored
 
 
 def _env_entries(env: Mapping[str, str]) -> list[_Entry]:
@@ -116,21 +136,23 @@ def _env_entries(env: Mapping[str, str]) -> list[_Entry]:
 def _table_entries(table: dict, path: str) -> list[_Entry]:
     folder = os.path.dirname(path)
     entries = []
-    for item in table.get("index") or []:
+    for item in table.get("index") if isinstance(table.get("index"), list) else []:
         if isinstance(item, dict) and isinstance(item.get("url"), str):
-            entries.append(_Entry(item["url"], path, item.get("name"), bool(item.get("default")),
+            name = item.get("name") if isinstance(item.get("name"), str) else None
+            entries.append(_Entry(item["url"], path, name, bool(item.get("default")),
                                   bool(item.get("explicit")), item.get("format") == "flat", folder))
     if isinstance(table.get("index-url"), str):
         entries.append(_Entry(table["index-url"], path, default=True, relative_to=folder))
     for key, flat in (("extra-index-url", False), ("find-links", True)):
-        values = table.get(key) or []
+        values = table.get(key) if isinstance(table.get(key), list) else []
         entries += [_Entry(url, path, flat=flat, relative_to=folder)
                     for url in values if isinstance(url, str)]
     return entries
 
 
-def uv_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults) -> IndexPlan:
-    tables, sources = _settings(project_dir, env)
+def uv_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults, *,
+            project_indexes: bool = False) -> IndexPlan:
+    tables, sources, notes, ignored = _settings(project_dir, env, project_indexes)
     entries = _env_entries(env)
     for table, path in tables:
         entries += _table_entries(table, path)
@@ -140,7 +162,6 @@ def uv_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults)
         return configured(entry.url, PYPI, entry.origin, defaults, flat=entry.flat,
                           relative_to=entry.relative_to)
 
-    notes: list[str] = []
     general = [index_of(e) for e in entries
                if not (e.default or e.explicit) and (e.flat or not no_index)]
     default_entry = next((e for e in entries if e.default), None)
@@ -157,7 +178,7 @@ def uv_plan(project_dir: str, env: Mapping[str, str], defaults: ManagerDefaults)
             wanted = choice.get("index") if isinstance(choice, dict) else None
             if isinstance(wanted, str) and wanted in named:
                 pinned.setdefault(normalize_pypi(package), []).append(named[wanted])
-            elif isinstance(wanted, str):
+            elif isinstance(wanted, str) and wanted not in ignored:
                 notes.append(f"[tool.uv.sources] {package} names an unknown index {wanted!r}")
     return IndexPlan("uv", tuple(general), {k: tuple(v) for k, v in pinned.items()},
                      tuple(notes))

@@ -3,16 +3,23 @@
 Nothing is imported and no `find_spec` is called (that runs `__init__.py` of
 parent packages): only `*.dist-info`/`*.egg-info` metadata files are read, from
 the running environment (`sys.path`) and from a virtual environment inside the
-project.
+project.  What git tracks is the repository's own content, not an installation:
+a committed virtual environment or `node_modules/<name>/package.json` could
+otherwise vouch for a package that does not exist, so it counts as not installed.
 """
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
+import subprocess
 import sys
 
+from .contained import read_quietly
 from .names import normalize_pypi
+
+MAX_METADATA_BYTES = 16 * 1024 * 1024  # a RECORD of a very large distribution
 
 _VENV_FOLDERS = (".venv", "venv", "env", ".env")
 
@@ -22,7 +29,8 @@ def project_site_packages(root: str) -> list[str]:
     found = []
     for name in _VENV_FOLDERS:
         venv = os.path.join(root, name)
-        if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):
+        if os.path.isfile(os.path.join(venv, "pyvenv.cfg")) \
+                and not _tracked(root, (f"{name}/pyvenv.cfg",)):
             found += glob.glob(os.path.join(venv, "lib", "python*", "site-packages"))
             found += glob.glob(os.path.join(venv, "Lib", "site-packages"))
     return found
@@ -53,11 +61,10 @@ def installed_modules(extra_paths: list[str]) -> dict[str, set[str]]:
 
 
 def _read(folder: str, name: str) -> str:
-    try:
-        with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
+    """A metadata file's text; "" unless a regular file (a FIFO in a project's venv must
+    not block the run) of sane size."""
+    data = read_quietly(os.path.join(folder, name), MAX_METADATA_BYTES)
+    return data.decode("utf-8", "replace") if data is not None else ""
 
 
 def _top_levels(folder: str) -> set[str]:
@@ -79,6 +86,24 @@ def _top_levels(folder: str) -> set[str]:
 
 
 def npm_installed(name: str, folders: list[str]) -> bool:
-    """Whether `node_modules/<name>/package.json` exists in one of `folders`."""
-    return any(os.path.isfile(os.path.join(folder, "node_modules", *name.split("/"),
-                                           "package.json")) for folder in folders)
+    """Whether `node_modules/<name>/package.json` exists, untracked, in one of `folders`."""
+    manifest = f"node_modules/{name}/package.json"
+    return any(os.path.isfile(os.path.join(folder, *manifest.split("/")))
+               and manifest not in _tracked_node_modules(folder) for folder in folders)
+
+
+@functools.lru_cache(maxsize=64)
+def _tracked_node_modules(folder: str) -> frozenset[str]:
+    return _tracked(folder, ("node_modules/*/package.json", "node_modules/@*/*/package.json"))
+
+
+def _tracked(folder: str, pathspecs: tuple[str, ...]) -> frozenset[str]:
+    """The paths (relative to `folder`) matching `pathspecs` that git tracks there."""
+    try:
+        done = subprocess.run(["git", "-C", folder, "ls-files", "-z", "--", *pathspecs],
+                              capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    if done.returncode != 0:  # not a work tree
+        return frozenset()
+    return frozenset(filter(None, os.fsdecode(done.stdout).split("\0")))  # relative to folder

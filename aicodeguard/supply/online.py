@@ -22,8 +22,9 @@ Indexes are chosen as pip, uv or npm would choose them (indexes.py); names match
 ``private-packages`` go only to indexes the user configured, never to the default one.
 
 Answers come from the cache first (registry_cache.py); the rest are fetched concurrently
-and the whole call returns within ``config.network_deadline`` seconds plus a few
-milliseconds.  It never raises for network trouble and never waits past the deadline.
+and the whole call returns within ``config.network_deadline`` seconds (at most
+`MAX_DEADLINE`, whatever the configuration says) plus a few milliseconds.  It never
+raises for network trouble and never waits past the deadline.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from .records import PackageRecord
 from .registry_cache import RegistryCache
 
 PRIVATE_NOTE = "private package, not looked up"
+MAX_DEADLINE = 30.0  # seconds; whatever a configuration says (a repository's could say 1e12)
+DEFAULT_DEADLINE = 3.0
 OFFLINE_NOTE = "offline mode: not in the registry cache"
 EXAMPLES = 5
 
@@ -63,7 +66,7 @@ def lookup(names: Iterable[Name], *, project_dir: str, config,
     `clock` dates cache entries (tests move it); `defaults` fixes the package managers'
     default index URLs instead of asking pip and npm; `env` replaces os.environ.
     """
-    deadline = time.monotonic() + config.network_deadline
+    deadline = time.monotonic() + network_deadline(config)
     result = LookupResult()
     wanted = list(dict.fromkeys(names))
     if not wanted:
@@ -71,12 +74,25 @@ def lookup(names: Iterable[Name], *, project_dir: str, config,
     cache = RegistryCache(clock=clock) if config.cache else None
     try:
         _lookup(result, wanted, project_dir, config, deadline, cache,
-                defaults or ManagerDefaults(memo=cache, deadline=deadline), os.environ if env is None else env)
+                defaults or ManagerDefaults(memo=cache, deadline=deadline),
+                os.environ if env is None else env)
     finally:
         if cache is not None:
             result.notes[:0] = cache.notes
             cache.close()
     return result
+
+
+def network_deadline(config) -> float:
+    """The configured deadline, clamped to (0, MAX_DEADLINE]; junk means the default."""
+    value = getattr(config, "network_deadline", DEFAULT_DEADLINE)
+    try:
+        value = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return DEFAULT_DEADLINE
+    if value != value:  # NaN
+        return DEFAULT_DEADLINE
+    return min(max(value, 0.0), MAX_DEADLINE)
 
 
 def _lookup(result: LookupResult, wanted: list[Name], project_dir: str, config,
@@ -122,7 +138,9 @@ def _routes(result, wanted, project_dir, config, defaults, env):
     """name -> indexes to ask; names with none get their record now (-> unrouted notes)."""
     plans = {}
     for ecosystem in dict.fromkeys(e for e, _ in wanted):
-        plans[ecosystem] = plan_for(ecosystem, project_dir, defaults, env)
+        plans[ecosystem] = plan_for(ecosystem, project_dir, defaults, env,
+                                    project_indexes=bool(getattr(config, "project_indexes",
+                                                                 False)))
         result.notes += [Note(project_dir, text, NoteLevel.INFO) for text in plans[ecosystem].notes]
     routes: dict[Name, tuple[Index, ...]] = {}
     unrouted: dict[str, list[str]] = {}

@@ -18,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from .. import __version__
+from ..reading import Unreadable, read_bytes
 from .online_parse import LISTING
 
 USER_AGENT = (f"aicodeguard/{__version__} (package existence check; sends package names "
@@ -25,6 +26,7 @@ USER_AGENT = (f"aicodeguard/{__version__} (package existence check; sends packag
 CONNECT_TIMEOUT = 2.0
 CHUNK = 8192
 MAX_WORKERS = 16
+MAX_FILE_BYTES = 64 * 1024 * 1024  # one page of a file:// index
 
 
 @dataclass(frozen=True)
@@ -49,19 +51,23 @@ class FetchError(Exception):
 
 
 def _read_file(url: str) -> Response | FetchError:
+    """A `file://` index: a folder (its index.html, else its listing) or one page.  Only
+    regular files are read (a FIFO or device never blocks a worker), at most MAX_FILE_BYTES."""
     path = urllib.request.url2pathname(urllib.parse.urlsplit(url).path)
     try:
         if os.path.isdir(path):
             page = os.path.join(path, "index.html")
             if os.path.isfile(page):
-                with open(page, "rb") as handle:
-                    return Response(200, "text/html", handle.read())
+                return Response(200, "text/html", read_bytes(page, MAX_FILE_BYTES))
             listing = "\n".join(sorted(os.listdir(path)))
             return Response(200, LISTING, listing.encode("utf-8", "replace"))
-        with open(path, "rb") as handle:
-            return Response(200, "text/html", handle.read())
+        if not os.path.lexists(path):
+            return Response(404, "", b"")
+        return Response(200, "text/html", read_bytes(path, MAX_FILE_BYTES))
     except FileNotFoundError:
         return Response(404, "", b"")
+    except Unreadable as error:
+        return FetchError(f"cannot read {path} ({error})")
     except OSError as error:
         return FetchError(f"cannot read {path} ({error.strerror or error})")
 

@@ -140,7 +140,8 @@ class RegistryCache:
                     f"expires > ? AND name IN ({','.join('?' * len(batch))})",
                     (index, ecosystem, now, *batch))
                 for name, payload in rows:
-                    if (record := _record(payload)) is not None:
+                    record = _record(payload, ecosystem, name)
+                    if record is not None:  # else a miss: the next answer overwrites it
                         found[(index, ecosystem, name)] = record
         return found
 
@@ -162,7 +163,7 @@ class RegistryCache:
     def get_setting(self, key: str) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE key = ? AND expires > ?",
                            (key, self.clock()))
-        return rows[0][0] if rows else None
+        return rows[0][0] if rows and isinstance(rows[0][0], str) else None
 
     def put_setting(self, key: str, value: str, ttl: float) -> None:
         self._write("INSERT OR REPLACE INTO settings VALUES (?, ?, ?)",
@@ -174,9 +175,29 @@ class RegistryCache:
             self._db = None
 
 
-def _record(payload: str) -> PackageRecord | None:
+# Field -> the types a stored answer may hold there (a bad row is a miss, never an error).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "exists": (bool,), "first_release": (str, type(None)), "release_count": (int, type(None)),
+    "yanked": (bool,), "deprecated": (str, type(None)), "summary": (str, type(None)),
+    "source": (str,), "note": (str, type(None)), "index": (str, type(None)),
+}
+
+
+def _record(payload, ecosystem: str, name: str) -> PackageRecord | None:
+    """The stored answer about (ecosystem, name), or None if the row is not one we wrote:
+    not a JSON object, another name, a field of the wrong type, "exists" missing."""
     try:
         data = json.loads(payload)
-        return PackageRecord(**{k: v for k, v in data.items() if k in _RECORD_FIELDS})
-    except (ValueError, TypeError):
-        return None  # an unreadable entry is a miss; the next answer overwrites it
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("ecosystem") != ecosystem or \
+            data.get("name") != name or "exists" not in data:
+        return None
+    values = {key: value for key, value in data.items() if key in _RECORD_FIELDS}
+    for key, value in values.items():
+        allowed = _FIELD_TYPES.get(key)
+        if allowed is not None and not isinstance(value, allowed):
+            return None
+        if key == "release_count" and (isinstance(value, bool) or (value or 0) < 0):
+            return None
+    return PackageRecord(**values)

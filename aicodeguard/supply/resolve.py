@@ -3,7 +3,9 @@
 Order for a Python import: standard library, the project's own modules, private
 packages, modules a platform provides, the project's declared dependencies,
 distributions installed here, the shipped import-name table; whatever is left
-is checked by its likely distribution name.  JS imports: Node built-ins (already
+is checked by its likely distribution name.  Declared is not verified: an import of a
+declared distribution is still checked for existence (the manifest may itself be
+what made the name up), by the declared distribution's name.  JS imports: Node built-ins (already
 dropped when extracted), the project's own packages and path aliases, private
 packages, package.json, node_modules.  Manifest and install-command names are
 checked as written (unless private, the project's own, or allowed).
@@ -69,21 +71,40 @@ class Resolver:
         self.project = project
         self.config = config
         self._installed: dict[str, set[str]] | None = None
-        self._declared_modules: set[str] | None = None
+        self._declared_modules: dict[str, list[str]] | None = None
 
     def installed(self) -> dict[str, set[str]]:
         if self._installed is None:
             self._installed = installed_modules(project_site_packages(self.project.root))
         return self._installed
 
-    def declared_modules(self) -> set[str]:
-        """Lower-case top-level modules the declared Python distributions probably provide."""
+    def declared_modules(self) -> dict[str, list[str]]:
+        """Lower-case top-level module -> the declared Python distributions (sorted) that
+        probably provide it."""
         if self._declared_modules is None:
-            modules: set[str] = set()
-            for dist in self.project.declared[PYPI]:
-                modules |= likely_modules(dist)
+            modules: dict[str, list[str]] = {}
+            for dist in sorted(self.project.declared[PYPI]):
+                for module in likely_modules(dist):
+                    modules.setdefault(module, []).append(dist)
             self._declared_modules = modules
         return self._declared_modules
+
+    def _declared_provider(self, top: str, candidate: str, dists) -> str | None:
+        """The declared distribution an import of `top` comes from, if any."""
+        declared = self.project.declared[PYPI]
+        if candidate in declared:
+            return candidate
+        for dist in dists or ():
+            if dist in declared:
+                return dist
+        found = self.declared_modules().get(top.lower())
+        return found[0] if found else None
+
+    def _declared(self, result: FileResult, ref: ImportRef, dist: str, top: str) -> Subject:
+        """An import of a declared distribution: checked by that distribution's name,
+        unless the name is the project's own or private (then only settled)."""
+        settled = dist in self.project.own[PYPI] or self.private(PYPI, dist)
+        return Subject(result, ref, PYPI, dist, top if settled else dist, not settled, True)
 
     def private(self, ecosystem: str, *names: str) -> bool:
         return any(matches(self.config.private_packages, ecosystem, name) for name in names)
@@ -112,13 +133,13 @@ class Resolver:
         if self.private(PYPI, top, candidate) or candidate in self.project.own[PYPI]:
             return None
         declared = self.project.declared[PYPI]
-        if any(d in declared for d in dists or ()) or candidate in declared or (
-                top.lower() in self.declared_modules()):
-            return Subject(result, ref, PYPI, candidate, top, False, True)
+        dist = self._declared_provider(top, candidate, dists)
+        if dist is not None:
+            return self._declared(result, ref, dist, top)
         providers = self.installed().get(top)
         if providers:
             if providers & declared:
-                return Subject(result, ref, PYPI, candidate, top, False, True)
+                return self._declared(result, ref, sorted(providers & declared)[0], top)
             return Subject(result, ref, PYPI, sorted(providers)[0], top, False, False,
                            sorted(providers)[0])
         if dists:
@@ -131,7 +152,7 @@ class Resolver:
         if project.is_local_js(name) or self.private(NPM, name):
             return None
         if name in project.declared[NPM]:
-            return Subject(result, ref, NPM, name, name, False, True)
+            return Subject(result, ref, NPM, name, name, True, True)
         folders = project.node_folders or [project.root]
         here = os.path.dirname(os.path.abspath(result.path))
         if npm_installed(name, [*folders, here]):

@@ -22,6 +22,10 @@ NPM_POPULAR_DOWNLOADS = 50_000  # a month; fewer and a single release is "unvett
 INDEX = {PYPI: "PyPI", NPM: "npm"}
 # How the registry describes the placeholder it publishes over a package removed as malware.
 NPM_PLACEHOLDER = "security holding package"
+# At an import of a *declared* package only these are repeated (the manifest line carries
+# the rest): the name must not be installed at all.
+AT_DECLARED_IMPORTS = frozenset({rules.HALLUCINATED_PACKAGE.id, rules.TYPOSQUAT_PACKAGE.id,
+                                 rules.MALICIOUS_PACKAGE.id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,9 @@ class Judge:
         verdict = None
         if subject.check_exists and not listed(subject, self.config.allow_packages):
             verdict = self._existence_verdict(subject)
+        if verdict is not None and subject.is_import and subject.declared and \
+                verdict.rule_id not in AT_DECLARED_IMPORTS:
+            verdict = None
         found = [verdict] if verdict is not None else []
         if verdict is None or verdict.rule_id not in ("AIG601", "AIG602"):
             undeclared = self._undeclared(subject)
@@ -109,8 +116,8 @@ class Judge:
     def _existence_verdict(self, subject: Subject) -> Finding | None:
         ecosystem, name = subject.ecosystem, subject.name
         evidence = self.evidence(ecosystem, name)
-        if subject.is_import and ecosystem == PYPI and not evidence.exists \
-                and self._affixed_distribution(name) is not None:
+        if subject.is_import and not subject.declared and ecosystem == PYPI and \
+                not evidence.exists and self._affixed_distribution(name) is not None:
             return None  # `import linkify_it` comes from `linkify-it-py`: not made up
         index = INDEX[ecosystem]
         what = self._what(subject)
@@ -155,6 +162,10 @@ class Judge:
         index = INDEX[subject.ecosystem]
         tail = ("anyone can register this name and have it installed here; remove it or "
                 "replace it with the package you meant")
+        if subject.is_import and subject.declared:
+            return (f"{self._what(subject)}: this project declares `{subject.written}` for it, "
+                    f"but no package of that name exists on {index} (per {evidence.source}): "
+                    f"the dependency looks hallucinated, and {tail}")
         if subject.is_import and subject.ecosystem == PYPI:
             module = subject.ref.name
             return (f"`import {module}`: no installed distribution provides `{module}`, it "
@@ -171,7 +182,7 @@ class Judge:
             return None
         what, index = self._what(subject), INDEX[ecosystem]
         existence = self._existence_sentence(subject, evidence)
-        if subject.is_import and ecosystem == PYPI:
+        if subject.is_import and not subject.declared and ecosystem == PYPI:
             found = module_lookalike(subject.written)
             if found is not None:
                 module, dist, how = found

@@ -75,13 +75,22 @@ COMPARISONS = frozenset({"==", "!="})
 # (`user_pass == "git"`), not passwords.
 MIN_COMPARED_LENGTH = 4
 _SCALARS = frozenset({"none", "true", "false", "integer", "float"})
+DISTINCT_VALUE = 8  # a value this long is masked on its own, without its quotes
 
 
 def _report(ctx, node, text: str, message: str, *, fallback: bool = False) -> None:
     ctx.report(HARD_CODED_SECRET, node, message,
                severity=Severity.MEDIUM if fallback else None,
                confidence=Confidence.HIGH if looks_like_real_secret(text) else None,
-               secret=first_line(ctx, node))
+               secret=_echoed(ctx, node, text))
+
+
+def _echoed(ctx, node, text: str) -> str:
+    """What to mask where the line is echoed: the value itself when the source spells it
+    out and it is long enough not to occur by chance (`"ghp_…(40 chars)"` reads better
+    than a mask over the quotes), else the literal's first line."""
+    source = first_line(ctx, node)
+    return text if len(text) >= DISTINCT_VALUE and text in source else source
 
 
 def _literal(ctx, node):

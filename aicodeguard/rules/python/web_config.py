@@ -33,13 +33,14 @@ CONFIG_CLASS = re.compile(r"(config|settings|configuration)$", re.IGNORECASE)
 def settings_module(ctx) -> bool:
     """A settings module (Django, or Flask's `from_pyfile`/`from_object` modules), by file
     name or by the Django settings it defines."""
-    return SETTINGS_FILE.search(ctx.source.path) is not None \
+    return SETTINGS_FILE.search(ctx.source.project_path) is not None \
         or any(name in ctx.bindings for name in DJANGO_SETTING_NAMES)
 
 
 def development_context(ctx, node) -> bool:
-    """Settings for development or tests, by file name or enclosing class name."""
-    if DEV_WORDS.intersection(re.split(r"[/\\._-]+", ctx.source.path.lower())):
+    """Settings for development or tests, by file name (inside the project: never the
+    folders the checkout lives in) or enclosing class name."""
+    if DEV_WORDS.intersection(re.split(r"[/\\._-]+", ctx.source.project_path.lower())):
         return True
     current = node.parent
     while current is not None:

@@ -31,7 +31,7 @@ TEST_FILE = re.compile(r"(^|[/\\])(tests?[/\\]|test_[^/\\]*$|[^/\\]*_test\.py$|c
 
 @on.node("assert_statement")
 def assert_used_for_security_check(ctx, node) -> None:
-    if not node.named_child_count or TEST_FILE.search(ctx.source.path):
+    if not node.named_child_count or TEST_FILE.search(ctx.source.project_path):
         return
     condition = node.named_children[0]
     if _shape_check(ctx, condition) or not _mentions_access_control(ctx, condition):

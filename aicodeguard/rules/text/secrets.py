@@ -83,8 +83,13 @@ _TRIVIAL_PASSWORDS = frozenset({
     "admin", "user", "test", "example", "mysql", "redis", "guest", "dev", "local", "demo",
     "mongo", "rabbitmq", "sa", "default",
 })
-# User names that only appear in documentation of the URL syntax.
-_EXAMPLE_USERS = frozenset({"user", "username", "login", "name", "usr", "myuser", "youruser"})
+# User names that only appear in documentation of the URL syntax, or in test vectors.
+_EXAMPLE_USERS = frozenset({"user", "username", "login", "name", "usr", "myuser", "youruser",
+                            "test", "testuser", "demo", "dummy", "fake"})
+# Whole credentials known from documentation and tutorials (SQLAlchemy's and Oracle's
+# scott/tiger), whatever the host.
+_EXAMPLE_CREDENTIALS = frozenset({("scott", "tiger"), ("foo", "bar"), ("john", "doe"),
+                                  ("jane", "doe")})
 RANDOM_ENTROPY = 3.5  # bits per character of a generated token body
 # Kinds whose settings are read by name (AIG306) and those where a placeholder is
 # reported (AIG307; .env files are the environment itself).
@@ -170,6 +175,28 @@ def _known_formats(source: SourceFile):
             "one from the environment or a secret manager", secret=token)
         if key_format.provider == "AWS access key ID":
             yield from _aws_secret_near(source, match.start())
+
+
+def shape_spans(data: bytes, is_fill_in):
+    """Byte spans of every secret-shaped value in `data`, for redaction (redaction.py):
+    provider tokens and JWTs (not the published examples), URL passwords (not those
+    `is_fill_in` calls a slot for one, nor references) and private key bodies.  Broader
+    than the rules: masking a value that is no finding costs nothing."""
+    for _, match in _format_matches(data):
+        token = match.group().decode("ascii")
+        if token not in EXAMPLE_VALUES and not is_placeholder(token):
+            yield match.span()
+    if b"://" in data:
+        for match in _URL.finditer(data):
+            password = match.group(2).decode("utf-8", "replace")
+            if not (is_fill_in(password) or is_reference(password)):
+                yield match.span(2)
+    if b"PRIVATE KEY" in data:
+        for match in _PRIVATE_KEY.finditer(data):
+            end = data.find(b"-----END", match.end())
+            end = len(data) if end == -1 else end
+            if data[match.end():end].strip():
+                yield match.end(), end
 
 
 def _random_enough(token: str) -> bool:
@@ -283,7 +310,8 @@ def _is_local(host: str) -> bool:
 def _is_example_url(user: str, password: str, host: str) -> bool:
     """Documentation (example hosts, `username:password@`, `[user:pass@]` notation) and
     the default passwords of local development databases."""
-    if host.endswith(_EXAMPLE_HOST_SUFFIXES) or "[" in user or host.startswith("]"):
+    if host.endswith(_EXAMPLE_HOST_SUFFIXES) or "[" in user or host.startswith("]") \
+            or (user.lower(), password.lower()) in _EXAMPLE_CREDENTIALS:
         return True
     trivial = password.lower() in _TRIVIAL_PASSWORDS or password == user
     return trivial and (_is_local(host) or user.lower() in _EXAMPLE_USERS)

@@ -1,0 +1,1 @@
+"""Adversarial tests: the gate's guarantees (issue 9), each through a real interface."""
