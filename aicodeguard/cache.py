@@ -239,6 +239,7 @@ def valid_payload(data) -> bool:
             and _list_of(data["imports"], lambda i: isinstance(i["name"], str)
                          and isinstance(i["ecosystem"], str) and isinstance(i["source"], str)
                          and _location(i["location"])) \
-            and _list_of(data["suppressions"], _suppression)
+            and _list_of(data["suppressions"], _suppression) \
+            and _list_of(data["context"], lambda tag: isinstance(tag, str))
     except (KeyError, TypeError, AttributeError):
         return False

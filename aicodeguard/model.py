@@ -154,3 +154,7 @@ class FileResult:
     imports: list[ImportRef] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     language: str | None = None
+    # What kind of code the whole file is, as the analysis saw it ("test": a test
+    # module by its framework structure or its project-relative path; "generated").
+    # Policy lowers the confidence of findings in such files.
+    context: frozenset[str] = frozenset()

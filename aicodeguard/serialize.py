@@ -88,6 +88,7 @@ def result_to_dict(result: FileResult) -> dict:
                     for i in result.imports],
         "suppressions": [[s.line, s.column, s.end_column, list(s.applies_to), list(s.rule_ids),
                           s.reason, s.line_text] for s in result.suppressions],
+        "context": sorted(result.context),
     }
 
 
@@ -101,4 +102,5 @@ def result_from_dict(data: dict, path: str) -> FileResult:
                  for i in data["imports"]],
         suppressions=[Suppression(s[0], s[1], s[2], tuple(s[3]), tuple(s[4]), s[5], s[6])
                       for s in data["suppressions"]],
+        context=frozenset(data["context"]),
     )
