@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import urllib.parse
 from functools import lru_cache
@@ -186,6 +187,7 @@ class ResultCache:
 _SEVERITIES = frozenset(severity.label for severity in Severity)
 _CONFIDENCES = frozenset(confidence.label for confidence in Confidence)
 _LEVELS = frozenset(level.value for level in NoteLevel)
+_EVIDENCE = re.compile(r"[a-z][a-z-]*(\+[a-z][a-z-]*)*")  # model: "parameter+test"
 
 
 def _is_int(value, low: int = 0) -> bool:
@@ -212,6 +214,7 @@ def _finding(data) -> bool:
     fix = data["fix"]
     return isinstance(data, dict) and data["rule_id"] in BY_ID \
         and data["severity"] in _SEVERITIES and data["confidence"] in _CONFIDENCES \
+        and isinstance(data["evidence"], str) and bool(_EVIDENCE.fullmatch(data["evidence"])) \
         and isinstance(data["message"], str) and isinstance(data["snippet"], str) \
         and _location(data["location"]) \
         and _list_of(data["related"], lambda r: isinstance(r["message"], str)

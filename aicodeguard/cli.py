@@ -1,7 +1,7 @@
 """Command line: argument parsing and exit codes only; the work happens in the library.
 
-Exit status: 0 clean, 1 findings at or above fail-on, 2 usage, configuration
-or analysis error (a file that could not be checked counts as an error).
+Exit status: 0 clean, 1 findings at or above fail-on and fail-on-confidence, 2 usage,
+configuration or analysis error (a file that could not be checked counts as an error).
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated rule ids or prefixes not to check")
     parser.add_argument("--fail-on", choices=("low", "medium", "high", "critical"),
                         help="lowest severity that makes the exit status 1 (default: medium)")
+    parser.add_argument("--fail-on-confidence", choices=("low", "medium", "high"),
+                        help="lowest confidence that makes the exit status 1 (default: "
+                             "medium); less likely findings are reported, never fail")
     parser.add_argument("--offline", action="store_true", default=None,
                         help="no network: supply-chain checks use the embedded snapshot and cache")
     parser.add_argument("--project-indexes", action="store_true", default=None,
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def load_config(args, start: str):
     from .config import discover, load_file
-    from .model import Severity
+    from .model import Confidence, Severity
 
     # A file named on the command line is the user's own choice, so it may set what a
     # configuration found inside the scanned repository may not (project-indexes).
@@ -209,6 +212,8 @@ def load_config(args, start: str):
         select=args.select,
         ignore=args.ignore,
         fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
+        fail_on_confidence=Confidence.parse(args.fail_on_confidence)
+        if args.fail_on_confidence else None,
         offline=True if args.offline or os.environ.get("AICODEGUARD_OFFLINE") == "1" else None,
         project_indexes=True if args.project_indexes
         or os.environ.get("AICODEGUARD_PROJECT_INDEXES") == "1" else None,

@@ -14,7 +14,7 @@ import math
 import os
 from dataclasses import dataclass, field, replace
 
-from .model import Severity
+from .model import Confidence, Severity
 from .reading import DEFAULT_MAX_FILE_SIZE
 from .rules import selector_problems
 from .storage import tomllib
@@ -41,6 +41,9 @@ class Config:
     select: tuple[str, ...] = ("AIG",)
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.MEDIUM
+    # A finding fails the run only when it is also at least this likely true (see
+    # README, "Confidence"); the rest are reported as informational.
+    fail_on_confidence: Confidence = Confidence.MEDIUM
     exclude: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
@@ -99,6 +102,15 @@ def _severity(value, where):
         raise ConfigError(f"{where}: expected one of low, medium, high, critical")
     try:
         return Severity.parse(value)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+
+
+def _confidence(value, where):
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected one of low, medium, high")
+    try:
+        return Confidence.parse(value)
     except ValueError as error:
         raise ConfigError(f"{where}: {error}") from None
 
@@ -178,6 +190,7 @@ KEYS = {
     "select": ("select", _selection),
     "ignore": ("ignore", _ids),
     "fail-on": ("fail_on", _severity),
+    "fail-on-confidence": ("fail_on_confidence", _confidence),
     "exclude": ("exclude", _strings),
     "per-file-ignores": ("per_file_ignores", _per_file),
     "test-paths": ("test_paths", _strings),

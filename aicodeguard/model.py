@@ -8,7 +8,7 @@ their own units (UTF-16 for LSP) from the line text.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.IntEnum):
@@ -38,6 +38,50 @@ class Confidence(enum.IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Confidence:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(c.label for c in cls)
+            raise ValueError(f"unknown confidence {text!r} (choose from {choices})") from None
+
+
+# What a finding rests on (`Finding.evidence`), and the confidence that evidence gives.
+# The one place confidence is derived from evidence: checks say what they saw, not a level.
+REMOTE_INPUT = "remote-input"  # request, user, LLM, URL or message data reaches the sink
+LOCAL_INPUT = "local-input"  # argv, the environment: whoever runs the program chooses it
+PARAMETER = "parameter"  # built from a function parameter or a value of unknown origin
+CONSTANT = "constant"  # built only from constants or the module's own data
+PATTERN = "pattern"  # the shape itself is the problem (`verify=False`, `yaml.load`)
+SECRET = "secret"  # a literal credential (by its name or setting)
+KNOWN_SECRET = "known-secret"  # a token in its provider's format, a private key block
+EVIDENCE_CONFIDENCE = {REMOTE_INPUT: Confidence.HIGH, LOCAL_INPUT: Confidence.MEDIUM,
+                       PARAMETER: Confidence.MEDIUM, CONSTANT: Confidence.LOW}
+# Where a finding sits can make it unlikely to matter ("test", "generated": see
+# `FileResult.context`); the evidence then reads e.g. "parameter+test".  Evidence that
+# is live wherever it is written (a real token) keeps its confidence.
+CONTEXT_FREE_EVIDENCE = frozenset({KNOWN_SECRET})
+
+
+def evidence_kind(evidence: str) -> str:
+    """The evidence without its context ("parameter+test" -> "parameter")."""
+    return evidence.split("+", 1)[0]
+
+
+def evidence_contexts(evidence: str) -> tuple[str, ...]:
+    return tuple(evidence.split("+")[1:])
+
+
+def confidence_for(evidence: str, rule_default: Confidence) -> Confidence:
+    """Confidence from evidence: remote input high; local input and parameters medium;
+    constants low; a pattern or a secret the rule's own; any context (test, generated)
+    low unless the evidence is context-free."""
+    kind = evidence_kind(evidence)
+    if evidence_contexts(evidence) and kind not in CONTEXT_FREE_EVIDENCE:
+        return Confidence.LOW
+    return EVIDENCE_CONFIDENCE.get(kind, rule_default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +127,25 @@ class Finding:
     snippet: str = ""
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
+    # What the confidence rests on: a kind above (REMOTE_INPUT, PARAMETER, ...), with
+    # "+context" when where the finding sits lowered it ("parameter+test").
+    evidence: str = PATTERN
 
     def sort_key(self) -> tuple:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.rule_id, self.message)
+
+
+def in_context(finding: Finding, contexts) -> Finding:
+    """`finding` as seen in a file of these contexts ("test", "generated"): its evidence
+    names them and its confidence is low, unless the evidence is context-free."""
+    added = sorted(set(contexts) - set(evidence_contexts(finding.evidence)))
+    if not added:
+        return finding
+    evidence = "+".join([finding.evidence, *added])
+    kind = evidence_kind(evidence)
+    confidence = finding.confidence if kind in CONTEXT_FREE_EVIDENCE else Confidence.LOW
+    return replace(finding, evidence=evidence, confidence=confidence)
 
 
 class NoteLevel(enum.Enum):

@@ -1,5 +1,7 @@
-"""Decide which raw findings a user sees: rule selection, per-file and test-file
-ignores, inline suppressions (and findings about them), then the baseline.
+"""Decide which raw findings a user sees and which fail: rule selection, per-file and
+test-file ignores, the confidence of findings in tests and generated code, inline
+suppressions (and findings about them), then the baseline; the gate on severity and
+confidence.
 """
 
 from __future__ import annotations
@@ -10,7 +12,16 @@ from dataclasses import dataclass, field
 
 from .analysis.source import project_path
 from .config import Config
-from .model import FileResult, Finding, Location, Note, Suppression
+from .model import (
+    Confidence,
+    FileResult,
+    Finding,
+    Location,
+    Note,
+    Severity,
+    Suppression,
+    in_context,
+)
 from .rules import BY_ID, matches_any, nearest_rule_id
 from .rules.meta import (
     BLANKET_SUPPRESSION,
@@ -34,11 +45,35 @@ class Outcome:
     skipped: dict[str, int] = field(default_factory=dict)
 
     def failing(self, config: Config) -> list[Finding]:
-        return [f for f in self.findings if f.severity >= config.fail_on]
+        """Findings that fail the run: severity at or above fail-on and confidence at or
+        above fail-on-confidence."""
+        return [f for f in self.findings if gating(f, config)]
+
+    def below_confidence_gate(self, config: Config) -> list[Finding]:
+        """Findings severe enough to fail the run but not likely enough: informational."""
+        return [f for f in self.findings
+                if f.severity >= config.fail_on and f.confidence < config.fail_on_confidence]
 
     @property
     def has_errors(self) -> bool:
         return any(note.level.value == "error" for note in self.notes)
+
+
+def gating(finding: Finding, config: Config) -> bool:
+    """Does `finding` fail the run (exit 1, a blocked commit, an error in the editor)?"""
+    return finding.severity >= config.fail_on and \
+        finding.confidence >= config.fail_on_confidence
+
+
+def level(finding: Finding, config: Config) -> str:
+    """How loudly a face shows `finding`, the same in SARIF and the editor: "error" when
+    it fails the run; "note" when it is low in severity or in confidence (informational
+    by definition); "warning" otherwise (below fail-on or below the confidence gate)."""
+    if gating(finding, config):
+        return "error"
+    if finding.severity == Severity.LOW or finding.confidence == Confidence.LOW:
+        return "note"
+    return "warning"
 
 
 def _glob_matches(relative: str, pattern: str) -> bool:
@@ -67,10 +102,19 @@ class Policy:
         for pattern, ids in config.per_file_ignores.items():
             if _glob_matches(relative, pattern):
                 ignored.extend(ids)
-        if any(_glob_matches(relative, pattern) for pattern in config.test_paths):
+        if self.is_test_path(path):
             ignored.extend(config.test_ignore)
         result = self._path_cache[path] = tuple(ignored)
         return result
+
+    def is_test_path(self, path: str) -> bool:
+        relative = self._relative(path)
+        return any(_glob_matches(relative, pattern) for pattern in self.config.test_paths)
+
+    def contexts(self, result: FileResult) -> frozenset[str]:
+        """What kind of code the file is: the analysis's view (test modules by their
+        structure, generated code) and the configured test-paths."""
+        return result.context | {"test"} if self.is_test_path(result.path) else result.context
 
     def _relative(self, path: str) -> str:
         """What `per-file-ignores` and `test-paths` match: the path relative to the
@@ -109,6 +153,9 @@ class Policy:
                 used.add(hit)
                 suppressed += 1
         kept.extend(self._about_suppressions(result, used, ran))
+        contexts = self.contexts(result) if kept else frozenset()
+        if contexts:
+            kept = [in_context(finding, contexts) for finding in kept]
         return kept, suppressed
 
     @staticmethod

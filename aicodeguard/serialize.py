@@ -53,6 +53,7 @@ def finding_to_dict(finding: Finding, with_path: bool = True) -> dict:
         "rule_id": finding.rule_id,
         "severity": finding.severity.label,
         "confidence": finding.confidence.label,
+        "evidence": finding.evidence,
         "message": finding.message,
         "location": location_to_dict(finding.location, with_path),
         "snippet": finding.snippet,
@@ -74,6 +75,7 @@ def finding_from_dict(data: dict, path: str) -> Finding:
         related=tuple(Related(_location(r["location"], path), r["message"])
                       for r in data["related"]),
         fix=_fix(data["fix"]) if data["fix"] else None,
+        evidence=data["evidence"],
     )
 
 

@@ -22,7 +22,7 @@ from tests.test_hooks_helpers import (
     finding_lines,
 )
 
-HEADLINE = "db.py:2:17: AIG101 SQL built with an f-string"
+HEADLINE = "db.py:2:17: AIG101 [high/medium] SQL built with an f-string"
 HINT = "To accept a finding, add `# aicodeguard: ignore[ID] reason`"
 
 
@@ -115,7 +115,7 @@ def test_blocks_a_hallucinated_requirement_from_the_index(repo):
     blocked = repo.commit()
     assert blocked.returncode == 1
     assert [line.split("`")[:2] for line in finding_lines(blocked.out)] == [
-        ["requirements.txt:2:1: AIG601 ", "flask-sqlalchemy-secure-sessionz"]]
+        ["requirements.txt:2:1: AIG601 [high/high] ", "flask-sqlalchemy-secure-sessionz"]]
 
 
 def test_git_commit_with_paths_checks_what_that_commit_records(repo):

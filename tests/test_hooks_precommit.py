@@ -56,7 +56,7 @@ def test_blocks_an_insecure_commit_with_sorted_lines_and_passes_once_fixed(proje
     assert blocked.returncode == 1 and project.commit_count() == 0
     assert hook_status(blocked.out, "aicodeguard (insecure code)") == "Failed"
     assert [line.split(" SQL")[0] for line in finding_lines(blocked.out)] == [
-        "a.py:2:17: AIG101", "b.py:2:17: AIG101"]
+        "a.py:2:17: AIG101 [high/medium]", "b.py:2:17: AIG101 [high/medium]"]
     assert "Found 2 findings (2 high) in 2 of 2 files" in blocked.out and HINT in blocked.out
     assert "\x1b[" not in blocked.out
     project.write("a.py", FIXED)
@@ -98,7 +98,7 @@ def test_the_deps_hook_blocks_a_hallucinated_requirement(project):
     assert hook_status(blocked.out, "aicodeguard (insecure code)") == "Skipped"
     lines = finding_lines(blocked.out)
     assert [line.split("`")[:2] for line in lines] == [
-        ["requirements.txt:2:1: AIG601 ", "flask-sqlalchemy-secure-sessionz"]]
+        ["requirements.txt:2:1: AIG601 [high/high] ", "flask-sqlalchemy-secure-sessionz"]]
     project.write("requirements.txt", "requests>=2.31\n")
     project.stage("requirements.txt")
     assert project.commit().returncode == 0

@@ -66,9 +66,13 @@ def test_sarif_validates_and_carries_github_fields(cli, app):
         assert artifact == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
         assert item["partialFingerprints"]["primaryLocationLineHash"]
         assert run["tool"]["driver"]["rules"][item["ruleIndex"]]["id"] == item["ruleId"]
-    tainted = results[0]
+    tainted, by_parameter = results
     assert tainted["level"] == "error" and tainted["relatedLocations"][0][
         "physicalLocation"]["region"]["startLine"] == 6
+    assert (tainted["rank"], tainted["properties"]["confidence"],
+            tainted["properties"]["evidence"]) == (90.0, "high", "remote-input")
+    assert (by_parameter["level"], by_parameter["rank"], by_parameter["properties"]["evidence"]) \
+        == ("error", 60.0, "parameter")  # high and medium: at both gates
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["message"]["text"].split(":")[0] for n in notes] == ["broken.py"]
     assert run["invocations"][0]["executionSuccessful"] is False
@@ -97,24 +101,30 @@ def test_json_matches_its_documented_schema(cli, app):
     assert document["summary"]["by_severity"]["critical"] == 1
     first = document["findings"][0]
     assert first["cwe"] == ["CWE-89"] and first["related"][0]["location"]["line"] == 6
+    assert document["schema_version"] == "1.1"
+    assert [(f["confidence"], f["evidence"]) for f in document["findings"]] == \
+        [("high", "remote-input"), ("medium", "parameter")]
+    summary = document["summary"]
+    assert (summary["fail_on_confidence"], summary["failing"], summary["below_confidence_gate"],
+            summary["by_confidence"]) == ("medium", 2, 0, {"low": 0, "medium": 1, "high": 1})
 
 
 GOLDEN_TEXT = """\
-app.py:7:17: AIG101 [critical] SQL built with `%` formatting is passed to `cur.execute`; \
-pass values as query parameters instead; it carries request data \
+app.py:7:17: AIG101 [critical · high confidence] SQL built with `%` formatting is passed \
+to `cur.execute`; pass values as query parameters instead; it carries request data \
 (`request.args.get("q")`, line 6)
         cur.execute("SELECT * FROM items WHERE title = '%s'" % term)
                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
     = request data enters here: `request.args.get("q")` (app.py:6:12)
-app.py:11:17: AIG101 [high] SQL built with an f-string is passed to `cur.execute`; \
-pass values as query parameters instead
+app.py:11:17: AIG101 [high · medium confidence] SQL built with an f-string is passed to \
+`cur.execute`; pass values as query parameters instead
         cur.execute(f"SELECT * FROM items WHERE id = {item_id}")
                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 
 error: broken.py: not valid UTF-8 (byte 0xff at offset 5) and no coding cookie; not checked
 
 Found 2 findings (1 critical, 1 high) in 1 of 1 files. Not scanned: 1 file could not be \
-checked (see the errors). 2 at or above fail-on=medium.
+checked (see the errors). 2 at or above fail-on=medium and fail-on-confidence=medium.
 To accept a finding, add `# aicodeguard: ignore[ID] reason` (`//` in JS/TS) on its line or \
 the line above.
 """
@@ -135,8 +145,9 @@ def test_concise_output_and_output_file(cli, app):
     result = cli("scan", "--format", "concise", "app.py", "-o", "report.txt", cwd=app)
     assert result.returncode == 1 and result.out == ""
     lines = (app / "report.txt").read_text().splitlines()
-    assert lines[0].startswith("app.py:7:17: AIG101 SQL built with `%` formatting")
-    assert lines[1].startswith("app.py:11:17: AIG101 ")
+    assert lines[0].startswith("app.py:7:17: AIG101 [critical/high] SQL built with `%` "
+                               "formatting")
+    assert lines[1].startswith("app.py:11:17: AIG101 [high/medium] ")
 
 
 # RFC 3986 relative-path reference: unreserved, percent-encoded, sub-delims, ":" and "@"

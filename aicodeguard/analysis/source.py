@@ -9,7 +9,19 @@ import os
 import re
 from bisect import bisect_right
 
-from ..model import Confidence, Finding, Fix, Location, Related, RuleInfo, Severity
+from ..model import (
+    KNOWN_SECRET,
+    PATTERN,
+    SECRET,
+    Confidence,
+    Finding,
+    Fix,
+    Location,
+    Related,
+    RuleInfo,
+    Severity,
+    confidence_for,
+)
 
 SNIPPET_LIMIT = 300
 _NEWLINE = re.compile(b"\n")
@@ -21,6 +33,9 @@ PROJECT_MARKERS = (".git", ".aicodeguard.toml", "pyproject.toml", "setup.py", "s
                    "package.json")
 _PROJECT_ROOTS: dict[str, str | None] = {}  # folder -> its project root (None: none found)
 _PROJECT_ROOTS_LIMIT = 20_000
+# Rules whose `secret=` is a token in its provider's own format or a private key block:
+# live wherever it is written, so even in a test file it stays as likely as anywhere.
+KNOWN_FORMAT_SECRET_RULES = frozenset({"AIG302", "AIG303"})
 
 
 def project_root(folder: str) -> str | None:
@@ -153,15 +168,24 @@ class SourceFile:
         related: tuple[Related, ...] = (),
         fix: Fix | None = None,
         secret: str | None = None,
+        evidence: str | None = None,
     ) -> Finding:
-        """Build a finding; `secret` is masked wherever the line is echoed."""
+        """Build a finding; `secret` is masked wherever the line is echoed.
+
+        `evidence` (model.REMOTE_INPUT, PARAMETER, ...) decides the confidence unless
+        `confidence` is given; without it a finding rests on its pattern (or, with
+        `secret`, on the secret) and has the rule's own confidence."""
+        if evidence is None:
+            evidence = KNOWN_SECRET if rule.id in KNOWN_FORMAT_SECRET_RULES else \
+                SECRET if secret else PATTERN
         return Finding(
             rule_id=rule.id,
             severity=severity or rule.severity,
-            confidence=confidence or rule.confidence,
+            confidence=confidence or confidence_for(evidence, rule.confidence),
             message=message,
             location=location,
             snippet=self.snippet(location.line - 1, secret),
             related=related,
             fix=fix,
+            evidence=evidence,
         )

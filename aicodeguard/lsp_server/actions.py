@@ -74,7 +74,12 @@ def hover_markdown(diagnostics: list[types.Diagnostic]) -> str:
     parts = []
     for diagnostic in diagnostics:
         rule = str(diagnostic.code)
-        parts.append(f"{diagnostic.message}\n\n{rule_markdown(rule)}")
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        rating = ""
+        if isinstance(data.get("severity"), str) and isinstance(data.get("confidence"), str):
+            rating = (f"\n\n*{data['severity']} severity · {data['confidence']} confidence "
+                      f"({data.get('evidence', 'pattern')})*")
+        parts.append(f"{diagnostic.message}{rating}\n\n{rule_markdown(rule)}")
     return "\n\n---\n\n".join(parts)
 
 
@@ -85,8 +90,8 @@ def rule_markdown(rule_id: str) -> str:
         return f"**{rule_id}**"
     cwe = ", ".join(f"[CWE-{n}](https://cwe.mitre.org/data/definitions/{n}.html)"
                     for n in rule.cwe)
-    lines = [f"**{rule.id}** `{rule.name}` · severity {rule.severity.label} · "
-             f"confidence {rule.confidence.label}" + (f" · {cwe}" if cwe else "")]
+    lines = [f"**{rule.id}** `{rule.name}` · default severity {rule.severity.label} · "
+             f"default confidence {rule.confidence.label}" + (f" · {cwe}" if cwe else "")]
     try:
         sections = doc_sections(rule_id)
     except OSError:  # a rule whose page is not written yet

@@ -28,7 +28,7 @@ from ..engine import analyze_source, analyze_utf8
 from ..languages import GRAMMARS, parser
 from ..model import Edit, FileResult, Finding, Location, Note, NoteLevel, Severity
 from ..parse_guard import parse_refusal
-from ..policy import apply_policy
+from ..policy import apply_policy, level
 from ..redaction import redact_outcome
 from ..rules import doc_url
 from ..rules.meta import UNUSED_SUPPRESSION
@@ -40,14 +40,16 @@ SOURCE = "aicodeguard"
 TAGS = {UNUSED_SUPPRESSION.id: [types.DiagnosticTag.Unnecessary]}
 
 
-def lsp_severity(severity: Severity, fail_on: Severity) -> types.DiagnosticSeverity:
-    """Red means "the commit hook and CI will reject this" (at or above fail-on);
-    below it, yellow, and low (informational by definition) stays blue."""
-    if severity >= fail_on:
-        return types.DiagnosticSeverity.Error
-    if severity > Severity.LOW:
-        return types.DiagnosticSeverity.Warning
-    return types.DiagnosticSeverity.Information
+LSP_SEVERITY = {"error": types.DiagnosticSeverity.Error,
+                "warning": types.DiagnosticSeverity.Warning,
+                "note": types.DiagnosticSeverity.Information}
+
+
+def lsp_severity(finding: Finding, config: Config) -> types.DiagnosticSeverity:
+    """Red means "the commit hook and CI will reject this" (at or above fail-on and
+    fail-on-confidence); below either gate, yellow; low severity or low confidence
+    (informational by definition) stays blue.  The same levels as SARIF (`policy.level`)."""
+    return LSP_SEVERITY[level(finding, config)]
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,9 @@ def text_edit_data(positions: Positions, edit: Edit) -> dict:
 
 def _diagnostic(finding: Finding, snapshot: Snapshot, positions: Positions,
                 suppress: Edit | None) -> types.Diagnostic:
-    data: dict = {"version": snapshot.version, "rule": finding.rule_id}
+    data: dict = {"version": snapshot.version, "rule": finding.rule_id,
+                  "severity": finding.severity.label, "confidence": finding.confidence.label,
+                  "evidence": finding.evidence}
     if finding.fix is not None:
         data["fix"] = {
             "title": finding.fix.title,
@@ -190,7 +194,7 @@ def _diagnostic(finding: Finding, snapshot: Snapshot, positions: Positions,
     return types.Diagnostic(
         range=positions.range(finding.location),
         message=finding.message,
-        severity=lsp_severity(finding.severity, snapshot.fail_on),
+        severity=lsp_severity(finding, snapshot.config),  # holds the editor's failOn
         code=finding.rule_id,
         code_description=types.CodeDescription(href=doc_url(finding.rule_id)),
         source=SOURCE,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..config import CONFIG_FILES, Config, ConfigError, discover
 from ..discovery import PathMatcher, in_tool_folder
-from ..model import Severity
+from ..model import Confidence, Severity
 from ..rules import selector_problems
 
 SECTION = "aicodeguard"
@@ -35,6 +35,7 @@ class ClientSettings:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
     fail_on: Severity | None = None
+    fail_on_confidence: Confidence | None = None
 
     @classmethod
     def parse(cls, raw, problems: list[str]) -> ClientSettings:
@@ -85,10 +86,20 @@ def _severity(value) -> Severity | None:
     return Severity.parse(value)
 
 
+def _confidence(value) -> Confidence | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise TypeError("expected low, medium or high")
+    return Confidence.parse(value)
+
+
 _KEYS = {"enable": "enable", "offline": "offline", "select": "select", "ignore": "ignore",
-         "failOn": "fail_on", "fail-on": "fail_on", "fail_on": "fail_on"}
+         "failOn": "fail_on", "fail-on": "fail_on", "fail_on": "fail_on",
+         "failOnConfidence": "fail_on_confidence", "fail-on-confidence": "fail_on_confidence",
+         "fail_on_confidence": "fail_on_confidence"}
 _VALIDATORS = {"enable": _boolean, "offline": _boolean, "select": _ids, "ignore": _ids,
-               "fail_on": _severity}
+               "fail_on": _severity, "fail_on_confidence": _confidence}
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,8 @@ def effective(project: Config, client: ClientSettings, path: str, folder: str | 
     overrides: dict = {"offline": True} if client.offline or _offline_env() else {}
     if project.path is None:
         overrides.update(select=client.select, ignore=client.ignore)
+    # The editor's gates only choose colours (error = what the hook and CI reject).
+    overrides.update(fail_on=client.fail_on, fail_on_confidence=client.fail_on_confidence)
     config = project.with_overrides(**overrides)
     return Effective(config, client.fail_on or config.fail_on, client.enable,
                      _excluded(path, config, folder))

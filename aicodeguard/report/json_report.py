@@ -8,16 +8,17 @@ from collections import Counter
 from .. import __version__
 from ..config import Config
 from ..fingerprint import fingerprints
-from ..model import Severity
+from ..model import Confidence, Severity
 from ..policy import Outcome
 from ..rules import BY_ID, doc_url
 from ..serialize import finding_to_dict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: confidence gate, evidence
 
 
 def render_json(outcome: Outcome, config: Config) -> str:
     counts = Counter(f.severity.label for f in outcome.findings)
+    confidences = Counter(f.confidence.label for f in outcome.findings)
     findings = []
     for finding, fingerprint in zip(outcome.findings, fingerprints(outcome.findings)):
         rule = BY_ID.get(finding.rule_id)
@@ -36,10 +37,13 @@ def render_json(outcome: Outcome, config: Config) -> str:
             "files_scanned": outcome.files_scanned,
             "findings": len(outcome.findings),
             "by_severity": {s.label: counts.get(s.label, 0) for s in Severity},
+            "by_confidence": {c.label: confidences.get(c.label, 0) for c in Confidence},
             "suppressed": outcome.suppressed,
             "baselined": outcome.baselined,
             "fail_on": config.fail_on.label,
+            "fail_on_confidence": config.fail_on_confidence.label,
             "failing": len(outcome.failing(config)),
+            "below_confidence_gate": len(outcome.below_confidence_gate(config)),
         },
         "findings": findings,
         "notes": [{"path": n.path, "level": n.level.value, "message": n.message}

@@ -4,7 +4,9 @@ GitHub needs shortDescription, fullDescription and help on every rule, and
 `security-severity` as a *string*; both CWE tag spellings are emitted
 (`CWE-89` for people, `external/cwe/cwe-089` for CodeQL-style tooling).
 Columns are Unicode code points (`columnKind`), paths relative to the scan's
-working directory (`%SRCROOT%`).
+working directory (`%SRCROOT%`).  A result's `level` is "error" only when it fails the
+run (severity and confidence gates), "note" when low in severity or confidence, else
+"warning"; `rank` (0-100, SARIF's priority of a result) follows its confidence.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .. import __version__
 from ..config import Config
 from ..fingerprint import fingerprints
 from ..model import Confidence, Finding, Location, NoteLevel, RuleInfo, Severity
-from ..policy import Outcome, Policy
+from ..policy import Outcome, Policy, level
 from ..rules import ALL_RULES, doc_sections, doc_url, rule_doc
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,6 +29,7 @@ LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
                      Severity.LOW: "3.0"}
 PRECISION = {Confidence.HIGH: "high", Confidence.MEDIUM: "medium", Confidence.LOW: "low"}
+RANK = {Confidence.HIGH: 90.0, Confidence.MEDIUM: 60.0, Confidence.LOW: 20.0}
 NOTE_LEVELS = {NoteLevel.ERROR: "error", NoteLevel.WARNING: "warning", NoteLevel.INFO: "note"}
 
 
@@ -77,15 +80,18 @@ def _physical(location: Location) -> dict:
     return {"artifactLocation": artifact, "region": _region(location)}
 
 
-def _result(finding: Finding, index: dict[str, int], fingerprint: str) -> dict:
+def _result(finding: Finding, index: dict[str, int], fingerprint: str,
+            config: Config) -> dict:
     result = {
         "ruleId": finding.rule_id,
-        "level": LEVELS[finding.severity],
+        "level": level(finding, config),
+        "rank": RANK[finding.confidence],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": _physical(finding.location)}],
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
         "properties": {"severity": finding.severity.label,
-                       "confidence": finding.confidence.label},
+                       "confidence": finding.confidence.label,
+                       "evidence": finding.evidence},
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
@@ -115,7 +121,7 @@ def render_sarif(outcome: Outcome, config: Config) -> str:
     used = {f.rule_id for f in outcome.findings}
     rules = [rule for rule in ALL_RULES if policy.enabled(rule.id) or rule.id in used]
     index = {rule.id: number for number, rule in enumerate(rules)}
-    results = [_result(f, index, fp)
+    results = [_result(f, index, fp, config)
                for f, fp in zip(outcome.findings, fingerprints(outcome.findings))]
     notifications = [{
         "level": NOTE_LEVELS[note.level],

@@ -1,4 +1,5 @@
-"""Human-readable output: `path:line:col: ID [severity] message`, the line, a caret."""
+"""Human-readable output: `path:line:col: ID [severity · confidence] message`, the line,
+a caret; concise: `path:line:col: ID [severity/confidence] message`."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ def _headline(finding: Finding, color: bool, concise: bool) -> str:
     loc = finding.location
     where = _paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD, color)
     rule = _paint(finding.rule_id, _COLORS[finding.severity], color)
+    severity, confidence = finding.severity.label, finding.confidence.label
     if concise:
-        return f"{where} {rule} {finding.message}"
-    return f"{where} {rule} [{finding.severity.label}] {finding.message}"
+        return f"{where} {rule} [{severity}/{confidence}] {finding.message}"
+    return f"{where} {rule} [{severity} · {confidence} confidence] {finding.message}"
 
 
 def _excerpt(finding: Finding, color: bool) -> list[str]:
@@ -78,8 +80,12 @@ def summary(outcome: Outcome, config: Config) -> str:
     if skipped:
         text += f" {skipped}."
     failing = len(outcome.failing(config))
-    text += f" {failing} at or above fail-on={config.fail_on.label}."
-    return text
+    text += (f" {failing} at or above fail-on={config.fail_on.label} and "
+             f"fail-on-confidence={config.fail_on_confidence.label}")
+    below = len(outcome.below_confidence_gate(config))
+    if below:
+        text += f"; {below} below the confidence gate (informational)"
+    return text + "."
 
 
 # Outcome.skipped keys (discovery.SKIP_*) -> (singular, plural) phrases, in this order.

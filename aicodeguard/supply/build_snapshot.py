@@ -6,6 +6,8 @@ PYPI_TSV has a header line and the columns name, version, month, rank (among the
 most downloaded; empty for the rest), summary.  NPM_TSV has name, version,
 monthly downloads, summary.  Only the first column(s) are used; summaries are never
 copied.  The output files replace those in aicodeguard/supply/data/ (or DIR).
+The import-name table derived from the same list is built next to it
+(`python -m aicodeguard.supply.build_import_names`, see there).
 """
 
 from __future__ import annotations

@@ -2,8 +2,11 @@
 
 Nothing is imported and no `find_spec` is called (that runs `__init__.py` of
 parent packages): only `*.dist-info`/`*.egg-info` metadata files are read, from
-the running environment (`sys.path`) and from a virtual environment inside the
-project.  What git tracks is the repository's own content, not an installation:
+the running environment (`sys.path`), from the virtual environments inside the
+project (any folder with a `pyvenv.cfg`: `.venv`, `venv`, `env`, `.venv-3.12`, ...) and
+from the environment the user activated (`$VIRTUAL_ENV`, `$CONDA_PREFIX`): a hook that
+runs in pre-commit's own isolated environment still sees what the project installed.
+What git tracks is the repository's own content, not an installation:
 a committed virtual environment or `node_modules/<name>/package.json` could
 otherwise vouch for a package that does not exist, so it counts as not installed.
 """
@@ -21,18 +24,35 @@ from .names import normalize_pypi
 
 MAX_METADATA_BYTES = 16 * 1024 * 1024  # a RECORD of a very large distribution
 
-_VENV_FOLDERS = (".venv", "venv", "env", ".env")
+# The user's own environment (trusted: it is not the repository's content).
+_ENVIRONMENT_VARIABLES = ("VIRTUAL_ENV", "CONDA_PREFIX")
+
+
+def _site_packages(prefix: str) -> list[str]:
+    return sorted(glob.glob(os.path.join(glob.escape(prefix), "lib", "python*",
+                                         "site-packages"))) + \
+        glob.glob(os.path.join(glob.escape(prefix), "Lib", "site-packages"))
 
 
 def project_site_packages(root: str) -> list[str]:
-    """site-packages folders of virtual environments kept in the project folder."""
+    """site-packages folders of the virtual environments kept in the project folder
+    (folders with a `pyvenv.cfg` that git does not track), then of the activated one."""
+    try:
+        venvs = sorted(entry.name for entry in os.scandir(root)
+                       if entry.is_dir(follow_symlinks=False)
+                       and os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")))
+    except OSError:
+        venvs = []
+    tracked = _tracked(root, tuple(f":(literal){name}/pyvenv.cfg" for name in venvs)
+                       ) if venvs else frozenset()
     found = []
-    for name in _VENV_FOLDERS:
-        venv = os.path.join(root, name)
-        if os.path.isfile(os.path.join(venv, "pyvenv.cfg")) \
-                and not _tracked(root, (f"{name}/pyvenv.cfg",)):
-            found += glob.glob(os.path.join(venv, "lib", "python*", "site-packages"))
-            found += glob.glob(os.path.join(venv, "Lib", "site-packages"))
+    for name in venvs:
+        if f"{name}/pyvenv.cfg" not in tracked:
+            found += _site_packages(os.path.join(root, name))
+    for variable in _ENVIRONMENT_VARIABLES:
+        prefix = os.environ.get(variable)
+        if prefix and os.path.isabs(prefix):
+            found += [path for path in _site_packages(prefix) if path not in found]
     return found
 
 

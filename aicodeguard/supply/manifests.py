@@ -16,11 +16,7 @@ from ..analysis.source import SourceFile
 from ..model import ImportRef
 from ..storage import tomllib
 from .names import NPM, PYPI, is_valid_npm
-from .requirements import name_location, requirement_name
-
-
-class ManifestError(ValueError):
-    """The manifest cannot be read; the message says why."""
+from .requirements import ManifestError, name_location, requirement_name
 
 
 @dataclass

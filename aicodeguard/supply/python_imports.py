@@ -1,20 +1,33 @@
 """Package references in a parsed Python file: imports, literal dynamic imports, setup.py.
 
 Called by the Python analyzer with the captures it already has, so it costs no
-extra query.  Relative imports name the project itself and are skipped; imports
-guarded by `try: ... except ImportError` or `if TYPE_CHECKING:` are marked
-optional (they may be missing on purpose, so they are never "undeclared").
+extra query.  Relative imports name the project itself and are skipped.  Guarded
+imports are marked: "optional-import" under `try: ... except ImportError` (or
+`ModuleNotFoundError`, `Exception`, a bare `except:`, `contextlib.suppress(ImportError)`),
+`if TYPE_CHECKING:` and platform or version checks (`sys.platform`, `os.name`,
+`platform.system()`, `sys.version_info`, flags such as `IS_WINDOWS`, `HAS_NUMPY`) -- they may be missing
+on purpose, so they are never "undeclared", and verdicts on them are informational (low
+severity); "deferred-import" inside a function (loaded only when that code runs) is
+judged like any import.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 from ..model import FileResult, ImportRef
 from .names import NAMESPACE_ROOTS, PYPI
 from .requirements import requirement_name
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# Conditions that pick an import by platform, interpreter or version, or for type checkers.
+_GUARD_CONDITION = re.compile(
+    r"TYPE_CHECKING|\bsys\.(platform|version_info|implementation|maxsize)|\bos\.name\b|"
+    r"\bplatform\.|\b(?i:has|have|with)_\w+|\w*(?i:available|installed)\b|"
+    r"\b(?i:is|on|running_on)_(?i:win\w*|mac\w*|darwin|linux|posix|pypy|jython|cpython|py[23]\w*)\b|"
+    r"\b(WIN(DOWS|32)?|MAC(OS)?|DARWIN|LINUX|POSIX|JYTHON|PYPY|CPYTHON|PY[23][0-9]*)\b")
+_FUNCTIONS = frozenset({"function_definition", "lambda"})
 _DYNAMIC = frozenset({"importlib.import_module", "__import__"})
 _SETUP_KEYWORDS = frozenset({"install_requires", "setup_requires", "tests_require",
                              "extras_require"})
@@ -23,7 +36,7 @@ _SETUP_KEYWORDS = frozenset({"install_requires", "setup_requires", "tests_requir
 def add_import_refs(ctx, captures: dict, result: FileResult) -> None:
     refs = result.imports
     for node in captures.get("import", ()):
-        kind = "optional-import" if _optional(ctx, node) else "import"
+        kind = _guarded(ctx, node) or "import"
         for module, where in _imported_modules(ctx, node):
             refs.append(ImportRef(module, PYPI, ctx.location(where), kind))
     for node in captures.get("call", ()):
@@ -60,19 +73,41 @@ def _imported_modules(ctx, node):
         yield name, module
 
 
-def _optional(ctx, node) -> bool:
+def _guarded(ctx, node) -> str | None:
+    """"optional-import", "deferred-import" (inside a function) or None."""
     current = node.parent
     child = node
+    deferred = False
     while current is not None:
-        if current.type == "try_statement" and child.type == "block" and _catches_import_error(
+        kind = current.type
+        if kind == "try_statement" and child.type == "block" and _catches_import_error(
                 ctx, current):
-            return True
-        if current.type == "if_statement":
+            return "optional-import"
+        if kind in ("if_statement", "elif_clause"):
             condition = current.child_by_field_name("condition")
-            if condition is not None and ctx.text(condition).endswith("TYPE_CHECKING"):
-                return True
+            if condition is not None and _GUARD_CONDITION.search(ctx.text(condition)):
+                return "optional-import"
+        if kind == "with_statement" and _suppresses_import_error(ctx, current):
+            return "optional-import"
+        if kind in _FUNCTIONS:
+            deferred = True
         child, current = current, current.parent
+    return "deferred-import" if deferred else None
+
+
+def _suppresses_import_error(ctx, with_node) -> bool:
+    """`with contextlib.suppress(ImportError):`"""
+    for clause in with_node.named_children:
+        if clause.type == "with_clause":
+            text = ctx.text(clause)
+            return "suppress(" in text and _names_import_error(text)
     return False
+
+
+def _names_import_error(text: str) -> bool:
+    for mark in "(),:":
+        text = text.replace(mark, " ")
+    return bool(_IMPORT_ERRORS.intersection(part.split(".")[-1] for part in text.split()))
 
 
 def _catches_import_error(ctx, try_node) -> bool:
@@ -82,8 +117,7 @@ def _catches_import_error(ctx, try_node) -> bool:
         caught = [c for c in clause.named_children if c.type != "block"]
         if not caught:
             return True  # bare `except:`
-        names = ctx.text(caught[0]).replace("(", " ").replace(")", " ").replace(",", " ")
-        if _IMPORT_ERRORS.intersection(part.split(".")[-1] for part in names.split()):
+        if _names_import_error(ctx.text(caught[0])):
             return True
     return False
 
@@ -102,7 +136,7 @@ def _dynamic_import(ctx, node) -> ImportRef | None:
     value = ctx.literal(first)
     if not isinstance(value, str) or not value or value.startswith("."):
         return None
-    kind = "optional-import" if _optional(ctx, node) else "dynamic-import"
+    kind = _guarded(ctx, node) or "dynamic-import"
     content = [child for child in first.named_children if child.type == "string_content"]
     return ImportRef(value, PYPI, ctx.location(content[0] if content else first), kind)
 

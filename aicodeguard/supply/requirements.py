@@ -3,7 +3,10 @@
 Only names that pip would fetch from an index are returned: URLs (`name @ url`,
 `git+https://...`), local paths, archives and editable installs are left alone.
 `-r`/`-c` includes are returned separately so the project-level check can
-follow them.
+follow them.  A file is read as a requirements file only if its content is one: most
+of its lines (comments and blank lines aside) must be requirement specifiers, pip
+options, URLs or paths -- a `constraints.txt` that is reStructuredText, or prose named
+`requirements.txt`, raises `ManifestError` instead of turning words into package names.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://|(git|hg|svn|bzr)\+|file:)")
 _ARCHIVE = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".egg")
 _COMMENT = re.compile(r"(^|\s)#.*$")
 _INCLUDE_FLAGS = (("--requirement", False), ("--constraint", True), ("-r", False), ("-c", True))
+_CLAUSE = r"\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*"
+# What may follow a name: extras, a version specifier (PEP 508, or in parentheses), a marker.
+_AFTER_NAME = re.compile(r"^\s*(\[[^\]]*\])?\s*(\(?" + _CLAUSE + r"(," + _CLAUSE + r")*\)?)?"
+                         r"\s*(;.*)?$")
+
+
+class ManifestError(ValueError):
+    """The manifest cannot be read (or is not one); the message says why."""
 
 
 def requirement_name(text: str) -> str | None:
@@ -76,11 +87,45 @@ def logical_lines(text: str):
         yield first, " ".join(pending)
 
 
+def is_requirement_line(content: str) -> bool:
+    """Whether a line (comment removed) is something pip reads in a requirements file."""
+    if content.startswith(".. "):
+        return False  # a reStructuredText directive or comment
+    if content.startswith(("-", ".", "/", "~", "\\", "$")) or _URL.match(content) or \
+            content.lower().endswith(_ARCHIVE):
+        return True  # an option, an include, an editable install, a path, a URL
+    head = content.split(" --", 1)[0].strip()
+    match = _NAME.match(head)
+    if match is None:
+        return False
+    rest = head[match.end():]
+    if rest.lstrip().startswith("@"):
+        return True  # `name @ url`
+    return bool(_AFTER_NAME.match(rest))
+
+
+def _check_content(text: str) -> None:
+    """Raise ManifestError unless most lines are requirement lines."""
+    total = bad = 0
+    for _, line in logical_lines(text):
+        content = _COMMENT.sub("", line).strip()
+        if content:
+            total += 1
+            bad += not is_requirement_line(content)
+    if bad and bad * 2 >= total:
+        raise ManifestError(f"not read as a requirements file: {bad} of its {total} lines are "
+                            "not requirement specifiers or pip options (prose or another "
+                            "format under a requirements file's name)")
+
+
 def requirements_file(source: SourceFile, kind: str = "requirement"):
-    """ImportRefs for every index name in a requirements/constraints file, and its includes."""
+    """ImportRefs for every index name in a requirements/constraints file, and its includes.
+
+    Raises ManifestError when the content is not a requirements file's."""
     refs: list[ImportRef] = []
     includes: list[Include] = []
     text = source.data.decode("utf-8", "replace")
+    _check_content(text)
     for number, line in logical_lines(text):
         content = _COMMENT.sub("", line).strip()
         if not content:

@@ -21,10 +21,16 @@ from ..config import Config
 from ..model import FileResult, ImportRef
 from .import_names import PLATFORM, default_distribution, likely_modules, table
 from .installed import installed_modules, npm_installed, project_site_packages
-from .names import NPM, PYPI, is_python_stdlib, normalize_pypi
+from .names import NAMESPACE_ROOTS, NPM, PYPI, is_python_stdlib, normalize_pypi
 from .project import Project
 
-IMPORT_SOURCES = frozenset({"import", "optional-import", "dynamic-import", "notebook-import"})
+IMPORT_SOURCES = frozenset({"import", "optional-import", "deferred-import", "dynamic-import",
+                            "notebook-import"})
+# Imports that may be missing on purpose: guarded (try/except ImportError, TYPE_CHECKING,
+# platform checks).  What is said about them is informational.  An import inside a
+# function is not guarded: it fails as surely when that code runs, and an invented name
+# there is as registrable as anywhere.
+GUARDED_SOURCES = frozenset({"optional-import"})
 
 
 def _pattern_key(ecosystem: str, name: str) -> str:
@@ -67,10 +73,13 @@ class Subject:
 
 
 class Resolver:
-    def __init__(self, project: Project, config: Config):
+    def __init__(self, project: Project, config: Config,
+                 installed: dict[str, set[str]] | None = None):
         self.project = project
         self.config = config
-        self._installed: dict[str, set[str]] | None = None
+        # Top-level module -> installed distributions; None: read them when first needed
+        # (benchmarks pass {} so that what happens to be installed here does not count).
+        self._installed = installed
         self._declared_modules: dict[str, list[str]] | None = None
 
     def installed(self) -> dict[str, set[str]]:
@@ -124,11 +133,15 @@ class Resolver:
     def _python_import(self, result: FileResult, ref: ImportRef) -> Subject | None:
         module = ref.name
         top = module.partition(".")[0]
-        if is_python_stdlib(module) or top in self.project.local_modules or top.startswith("_"):
-            return None  # `_name` cannot be a PyPI project: a private or platform module
+        if is_python_stdlib(module) or top in self.project.local_modules:
+            return None
         dists = table().distributions(module)
         if dists and dists[0] == PLATFORM:
             return None
+        if module in NAMESPACE_ROOTS and not dists:
+            return None  # `import ruamel`: the namespace its distributions share
+        if top.startswith("_") and not dists:
+            return None  # `_name` cannot be a PyPI project: a private or platform module
         candidate = dists[0] if dists else default_distribution(module)
         if self.private(PYPI, top, candidate) or candidate in self.project.own[PYPI]:
             return None

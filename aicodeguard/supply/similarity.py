@@ -199,6 +199,18 @@ def one_edit(a: str, b: str) -> str:
     return "one letter dropped"
 
 
+# The phrases `resemblance` uses for slips of the fingers and look-alike characters, as
+# opposed to the differences real projects have between them (separators, affixes,
+# version suffixes, reordered words, unrelated letters).
+_SLIPS = ("swapped to", "neighbouring key", "look-alike characters", "repeated letter",
+          "one letter added", "one letter dropped")
+
+
+def is_slip(how: str) -> bool:
+    """Whether a `resemblance` phrase describes a typing slip or a look-alike trick."""
+    return any(phrase in how for phrase in _SLIPS)
+
+
 def _plain(name: str) -> str:
     return _WORD_SPLIT.sub("", name.lower())
 

@@ -5,15 +5,16 @@ turned into AIG6xx findings that say how they were decided and what to do.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..model import Confidence, Finding
+from ..model import Confidence, Finding, Severity
 from ..rules import supply as rules
-from .import_names import module_lookalike
+from .import_names import known_distribution, module_lookalike
 from .names import NPM, PYPI
 from .records import PackageRecord
-from .resolve import Subject, matches
+from .resolve import GUARDED_SOURCES, Subject, matches
+from .similarity import is_slip
 from .snapshot import SECURITY_HOLDING, Snapshot
 from .typosquat import TyposquatScorer
 
@@ -26,6 +27,22 @@ NPM_PLACEHOLDER = "security holding package"
 # the rest): the name must not be installed at all.
 AT_DECLARED_IMPORTS = frozenset({rules.HALLUCINATED_PACKAGE.id, rules.TYPOSQUAT_PACKAGE.id,
                                  rules.MALICIOUS_PACKAGE.id})
+# Distribution names an import name customarily hides (`import linkify_it` from
+# linkify-it-py): one of these exists, the import is not made up.
+CUSTOMARY_AFFIXES = ("{}-py", "py-{}", "python-{}", "{}-python", "py{}", "{}3", "python-{}3",
+                     "{}-py3", "python3-{}", "py3-{}", "{}-python3")
+# Common, but also plain words of other projects' names: one of these exists, the import
+# probably comes from it; a low finding asks to check the distribution's name.
+LOOSER_AFFIXES = ("apache-{}", "{}-client", "{}-python-client", "{}-sdk", "{}-python-sdk",
+                  "{}-api", "{}-lib", "lib{}", "{}2", "django-{}", "flask-{}", "pytest-{}")
+# An existing name imported in code is called a typosquat only of one of this many most
+# downloaded projects, and only for a slip of the fingers or look-alike characters (a
+# separator, an affix or an unrelated letter is how real projects differ).
+IMPORT_TARGET_RANK = 1000
+# Per the index: this old, with this many releases, a name is established in its own right.
+ESTABLISHED_DAYS = 2 * 365
+ESTABLISHED_RELEASES = 5
+_RANK_FINDINGS = frozenset({rules.HALLUCINATED_PACKAGE.id, rules.TYPOSQUAT_PACKAGE.id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +122,9 @@ class Judge:
         if verdict is not None and subject.is_import and subject.declared and \
                 verdict.rule_id not in AT_DECLARED_IMPORTS:
             verdict = None
+        if verdict is not None and subject.ref.source in GUARDED_SOURCES and \
+                verdict.rule_id in _RANK_FINDINGS:
+            verdict = self._informational(subject, verdict)
         found = [verdict] if verdict is not None else []
         if verdict is None or verdict.rule_id not in ("AIG601", "AIG602"):
             undeclared = self._undeclared(subject)
@@ -117,8 +137,16 @@ class Judge:
         ecosystem, name = subject.ecosystem, subject.name
         evidence = self.evidence(ecosystem, name)
         if subject.is_import and not subject.declared and ecosystem == PYPI and \
-                not evidence.exists and self._affixed_distribution(name) is not None:
-            return None  # `import linkify_it` comes from `linkify-it-py`: not made up
+                not evidence.exists:
+            if self._affixed_distribution(name, CUSTOMARY_AFFIXES) is not None:
+                return None  # `import linkify_it` comes from `linkify-it-py`: not made up
+            looser = self._affixed_distribution(name, LOOSER_AFFIXES)
+            if looser is not None:
+                return self._finding(subject, rules.UNVERIFIED_PACKAGE, (
+                    f"{self._what(subject)}: no project named `{name}` exists on PyPI, but "
+                    f"`{looser}` does (per {evidence.source}) and may be the distribution "
+                    f"that provides it: check the distribution's name, declare it, or add "
+                    f"`{looser}` to allow-packages"))
         index = INDEX[ecosystem]
         what = self._what(subject)
         if evidence.removed:
@@ -147,16 +175,37 @@ class Judge:
             return self._metadata_verdict(subject, evidence, record)
         return None
 
-    def _affixed_distribution(self, name: str) -> str | None:
-        """An existing distribution that is the import name with a customary affix.
+    def _affixed_distribution(self, name: str, affixes) -> str | None:
+        """An existing distribution that is the import name with one of `affixes`.
 
         Import names often drop the `py`/`python` that the distribution name carries
         (`linkify_it` from linkify-it-py, `ntlm` from python-ntlm3)."""
-        for candidate in (f"{name}-py", f"py-{name}", f"python-{name}", f"{name}-python",
-                          f"py{name}", f"{name}3", f"python-{name}3", f"{name}-py3"):
+        for affix in affixes:
+            candidate = affix.format(name)
             if self.snapshot.pypi_exists(candidate):
                 return candidate
         return None
+
+    def _informational(self, subject: Subject, finding: Finding) -> Finding:
+        """A verdict on an import that may be missing on purpose: low, and saying why."""
+        why = ("the import is optional (guarded by `try: ... except ImportError`, "
+               "`if TYPE_CHECKING:` or a platform check)")
+        return replace(finding, severity=Severity.LOW, confidence=Confidence.LOW,
+                       message=f"{finding.message}. Informational: {why}")
+
+    def _established(self, subject: Subject, evidence: Evidence) -> bool:
+        """A name that exists and has a standing of its own: popular, named by the
+        import-name tables, or (per the index) years old with several releases."""
+        if not evidence.exists:
+            return False
+        if evidence.popular or (subject.ecosystem == PYPI and known_distribution(subject.name)):
+            return True
+        record = evidence.record
+        if record is None or not record.release_count:
+            return False
+        age = self._age_days(record.first_release)
+        return age is not None and age >= ESTABLISHED_DAYS and \
+            record.release_count >= ESTABLISHED_RELEASES
 
     def _hallucinated_message(self, subject: Subject, evidence: Evidence) -> str:
         index = INDEX[subject.ecosystem]
@@ -178,19 +227,26 @@ class Judge:
     def _lookalike(self, subject: Subject) -> Finding | None:
         ecosystem = subject.ecosystem
         evidence = self.evidence(ecosystem, subject.name)
-        if evidence.popular:
+        if self._established(subject, evidence) or evidence.popular:
             return None
         what, index = self._what(subject), INDEX[ecosystem]
         existence = self._existence_sentence(subject, evidence)
-        if subject.is_import and not subject.declared and ecosystem == PYPI:
+        plain_import = subject.is_import and not subject.declared and ecosystem == PYPI
+        # An existing name in an import: code that runs it installed that very name.
+        strict = plain_import and bool(evidence.exists)
+        if plain_import:
             found = module_lookalike(subject.written)
-            if found is not None:
+            if found is not None and (not strict or is_slip(found[2])):
                 module, dist, how = found
                 return self._finding(subject, rules.TYPOSQUAT_PACKAGE, (
                     f"{what} looks like the module `{module}` (from the `{dist}` package) with "
                     f"{how}.{existence} Use `import {module}` if that is what you meant"))
         match = self.scorer.lookalike(ecosystem, subject.written, evidence.exists)
         if match is None:
+            return None
+        if strict and not (is_slip(match.how) and match.ecosystem == ecosystem and (
+                self.snapshot.rank(ecosystem, match.target) or IMPORT_TARGET_RANK + 1
+        ) <= IMPORT_TARGET_RANK):
             return None
         if match.ecosystem != ecosystem:
             article = "an" if ecosystem == NPM else "a"

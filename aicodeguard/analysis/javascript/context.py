@@ -41,6 +41,7 @@ class JsContext(ReportingContext, Collector):
         self._groups: dict[str, dict[int, list[Binding]]] = {}
         self._root = tree.root_node
         self._taint = None
+        self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
         self.set_functions(())
 
     # -- text and names -----------------------------------------------------

@@ -19,6 +19,9 @@ SCOPE_TYPES = frozenset({"function_definition", "lambda", "class_definition", "m
 FUNCTION_TYPES = frozenset({"function_definition", "lambda"})
 MAX_HOPS = 12  # how many assignments a value is followed through
 MAX_DEPTH = 200  # how deeply nested an expression is evaluated
+# Rules about what the text holds (secrets, suppressions, hidden characters): they apply to
+# code that never runs too, because the text is in the repository all the same.
+TEXT_RULE_PREFIXES = ("AIG0", "AIG3", "AIG7")
 
 
 
@@ -560,6 +563,17 @@ class PyContext(ReportingContext):
             info.dynamic_parts.append(node)
         else:
             literal_pieces.append(str(value))
+
+    # -- reporting ----------------------------------------------------------
+    def report(self, rule, node, message, **details) -> None:
+        """As `ReportingContext.report`, but code that never runs (`if False:`) reports
+        nothing, except for rules about the text itself (secrets, hidden characters)."""
+        if not rule.id.startswith(TEXT_RULE_PREFIXES) and hasattr(node, "parent"):
+            from .guards import is_dead
+
+            if is_dead(self, node):
+                return
+        super().report(rule, node, message, **details)
 
     # -- taint ------------------------------------------------------------
     def taint(self, node, barrier=None):

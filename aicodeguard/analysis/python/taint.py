@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..shared import Taint
 from .context import MAX_HOPS, PyContext
+from .guards import is_guarded
 from .sources import (
     ENV_ATTRIBUTES,
     HANDLER_ATTRIBUTES,
@@ -182,6 +183,8 @@ class TaintTracker:
     # -- propagation -----------------------------------------------------------
     def _identifier(self, node, hops: int):
         ctx = self.ctx
+        if is_guarded(ctx, node):  # `if x not in ALLOWED: raise` earlier in the function
+            return []
         name = ctx.text(node)
         bindings = _live(ctx.reaching(name, node), node)
         if bindings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tree_sitter import Query, QueryCursor
 
 from ...analysis.javascript.context import JsContext
+from ...analysis.javascript.file_kind import js_file_context
 from ...analysis.javascript.values import unwrap
 from ...analysis.source import SourceFile
 from ...languages import ts_language
@@ -145,6 +146,7 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
         _match_pair(ctx, node, pending)
     for node in captures.get("jsx", ()):
         _match_jsx(ctx, node, pending)
+    result.context |= js_file_context(source.data, _specifier_texts(specifiers), tree.root_node)
     run_checks(ctx, pending, result)
     _add_import_refs(ctx, specifiers, result)
 
@@ -283,6 +285,10 @@ def _first_string_argument(call, specifiers: list) -> None:
         return
     if first.type in ("string", "template_string"):
         specifiers.append(first)
+
+
+def _specifier_texts(specifiers: list) -> set[str]:
+    return {node.text.decode("utf-8", "replace").strip("'\"`") for node in specifiers}
 
 
 def _add_import_refs(ctx: JsContext, specifiers: list, result: FileResult) -> None:

@@ -9,6 +9,8 @@ The value never appears in a message or snippet unredacted.
 
 from __future__ import annotations
 
+import re
+
 from ...analysis.javascript.values import unwrap
 from ...analysis.secret_names import (
     is_hard_coded_secret,
@@ -31,6 +33,11 @@ _FALLBACK_OPERATORS = frozenset({"||", "??"})
 # Options of web APIs whose names look like credentials but take keywords:
 # fetch's `credentials: 'same-origin'`.
 OPTION_KEYWORDS = {"credentials": frozenset({"same-origin", "include", "omit"})}
+# An object whose string values are mostly identifiers is a table of names (lodash's
+# `{ 'allPass': 'overEvery' }` alias map, a field mapping), not of credentials: a value
+# shaped like an identifier is then not reported.  How many such values make a table:
+NAME_TABLE_MIN = 3
+_IDENTIFIER_VALUE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
 # Expressions that can hold a string written in the source.
 STRING_VALUES = frozenset({"string", "template_string", "binary_expression"})
 
@@ -77,8 +84,24 @@ def secret_property(ctx, node, key, value) -> None:
         return
     holder = node.parent.parent if node.parent is not None else None
     passed = holder is not None and holder.type == "arguments"  # `connect({ password })`
+    if _IDENTIFIER_VALUE.match(found[1]) and _table_of_names(ctx, node.parent):
+        return
     if is_hard_coded_secret(key, found[1], passed=passed):
         _report(ctx, found, f"the `{key}` property")
+
+
+def _table_of_names(ctx, obj) -> bool:
+    """Most string values of the object literal `obj` are identifiers (memoised per object)."""
+    if obj is None or obj.type != "object":
+        return False
+    key = ("table_of_names", obj.id)
+    if key not in ctx.memo:
+        values = [pair.child_by_field_name("value") for pair in obj.named_children
+                  if pair.type == "pair"]
+        texts = [ctx.text(v)[1:-1] for v in values if v is not None and v.type == "string"]
+        names = sum(1 for text in texts if _IDENTIFIER_VALUE.match(text))
+        ctx.memo[key] = names >= NAME_TABLE_MIN and names * 4 >= len(values) * 3
+    return ctx.memo[key]
 
 
 @on.call(*KEY_ARGUMENTS)

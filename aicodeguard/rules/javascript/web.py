@@ -297,6 +297,7 @@ def _whole_body(ctx, node, where: str) -> bool:
                        f"the whole request body is written by {where}: a client can set any "
                        "field (role, isAdmin, ownerId, price); copy the allowed fields "
                        "explicitly or validate with a schema that strips unknown keys",
-                       related=() if taint is None else source_note(ctx, taint))
+                       related=() if taint is None else source_note(ctx, taint),
+                       evidence=None if taint is None else taint.evidence)
             return True
     return False

@@ -13,6 +13,7 @@ from functools import lru_cache
 from tree_sitter import Query, QueryCursor
 
 from ...analysis.python.context import PyContext
+from ...analysis.python.file_kind import python_file_context
 from ...analysis.source import SourceFile
 from ...languages import ts_language
 from ...model import FileResult
@@ -89,6 +90,8 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
     # (a later import or assignment wins).
     for node in sorted(captures.get("import", ()), key=_start):
         ctx.add_import(node)
+    result.context |= python_file_context(
+        source.path, source.data, {*ctx.imports.values(), *ctx.star_imports})
     bindings = sorted(captures.get("bind", ()), key=_start)
     for node in bindings:
         ctx.add_binding(node)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ...analysis.python.context import MAX_HOPS, PyContext
 from ...analysis.shared import UNKNOWN
-from ...model import Edit, Fix, RuleInfo, Severity
+from ...model import REMOTE_INPUT, Edit, Fix, RuleInfo, Severity
 from .sinks import flow_suffix, source_note
 
 
@@ -54,17 +54,33 @@ class NetworkRead:
     label: str = "data received over the network"
     is_llm: bool = False
     is_remote: bool = True
+    evidence: str = REMOTE_INPUT  # whoever is at the other end chooses the bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Origin:
     reach: Reach
     source: object | None = None  # a Taint or NetworkRead to show as related location
+    # What the data was traced back to when its origin stays unknown: "the parameter
+    # `blob`", "the result of `cache.get()`" (messages say that instead of "unknown").
+    leaf: str | None = None
 
     @property
     def text(self) -> str:
+        if self.reach is Reach.UNKNOWN and self.leaf:
+            return f"data from {self.leaf}, whose origin is not visible here"
         return REACH_TEXT[self.reach]
 
+
+# Serializers of the formats that run code: `loads(dumps(obj))` (also through a name, in
+# the same function) reads back bytes this program just made from its own object — a
+# round trip (copy, pickling test), not data from anywhere else.
+ROUND_TRIP_DUMPERS = frozenset({
+    *(f"{module}.{name}" for module in ("pickle", "_pickle", "cPickle", "dill", "cloudpickle",
+                                        "pickle5", "marshal", "jsonpickle")
+      for name in ("dumps", "encode")),
+    "pickle.Pickler", "copyreg.pickle", "yaml.dump", "yaml.safe_dump",
+})
 
 # Calls whose result is data fetched from the network (or a file just downloaded).
 NETWORK_CALLS = frozenset({
@@ -146,7 +162,9 @@ def data_origin(ctx: PyContext, node, *, is_path: bool = False) -> Origin:
     taint = taint or walk.local_source
     if taint is None and walk.fixed:
         return Origin(Reach.BUNDLED if walk.via_file else Reach.CONSTANT)
-    return Origin(Reach.LOCAL_FILE if walk.via_file else Reach.UNKNOWN, taint)
+    if walk.via_file:
+        return Origin(Reach.LOCAL_FILE, taint)
+    return Origin(Reach.UNKNOWN, taint, None if taint is not None else walk.leaf)
 
 
 class _Walk:
@@ -157,6 +175,11 @@ class _Walk:
         self.fixed = True  # every leaf reached so far is written in the code
         self.via_file = is_path
         self.local_source = None  # environment or argv data met on the way
+        self.leaf = None  # the first value met whose origin cannot be followed
+
+    def _opaque(self, what: str) -> None:
+        self.fixed = False
+        self.leaf = self.leaf or what
 
     def run(self, node) -> Origin | None:
         ctx = self.ctx
@@ -191,10 +214,11 @@ class _Walk:
                     return Origin(Reach.REMOTE, NetworkRead(current, ctx.text(current)))
                 if attr.isupper():  # settings.MODEL_PATH: a configuration constant
                     continue
-                self.fixed = self.fixed and attr in PATH_ATTRIBUTES
+                if attr not in PATH_ATTRIBUTES:
+                    self._opaque(f"`{_short(ctx.text(current))}`")
                 stack.append((current.child_by_field_name("object"), hops))
             elif kind == "subscript":
-                self.fixed = False
+                self._opaque(f"`{_short(ctx.text(current))}`")
                 stack.append((current.child_by_field_name("value"), hops))
             elif kind in _WALK_THROUGH:
                 stack.extend((child, hops) for child in current.named_children)
@@ -212,7 +236,9 @@ class _Walk:
         if not values:
             # An imported UPPER_CASE name is a configuration constant; anything else
             # (a parameter, a global filled at run time) is not fixed.
-            self.fixed = self.fixed and name.isupper() and name in ctx.imports
+            if not (name.isupper() and name in ctx.imports):
+                self._opaque(f"the parameter `{name}`" if ctx.is_parameter(name, node)
+                             else f"`{name}`")
         return values
 
     def _call(self, node, hops: int, stack: list) -> Origin | None:
@@ -221,6 +247,8 @@ class _Walk:
         if is_network_call(ctx, call):
             return Origin(Reach.REMOTE, NetworkRead(node, ctx.text(node)))
         name = call.qualname
+        if name in ROUND_TRIP_DUMPERS:
+            return None  # bytes made here from an object: nothing from outside in them
         if name in OPEN_CALLS or name in PATH_CALLS or name in BYTE_WRAPPERS:
             self.via_file = self.via_file or name not in BYTE_WRAPPERS
             for value in call.positional if name in PATH_CALLS else call.positional[:1]:
@@ -231,14 +259,15 @@ class _Walk:
                 stack.append((value, hops))
             return None
         if call.method is None:
-            self.fixed = False  # an unknown function: its result is not ours to know
+            # an unknown function: its result is not ours to know
+            self._opaque(f"the result of `{_short(ctx.text(call.func))}()`")
             return None
         if call.method in PATH_METHODS:
             self.via_file = True
         if call.method in RECEIVER_METHODS:
             stack.extend((value, hops) for value in call.positional)
         else:
-            self.fixed = False
+            self._opaque(f"the result of `{_short(ctx.text(call.func))}()`")
         stack.append((call.func.child_by_field_name("object"), hops))
         return None
 
@@ -256,6 +285,11 @@ def is_network_call(ctx: PyContext, call) -> bool:
                and ctx.call(value).qualname in SESSION_FACTORIES for value in candidates)
 
 
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _interpolations(node) -> list:
     """The expressions inside an f-string (or a concatenation of strings)."""
     parts = node.named_children if node.type == "concatenated_string" else [node]
@@ -271,7 +305,8 @@ def report_load(ctx: PyContext, rule: RuleInfo, node, message: str, origin: Orig
         return
     source = origin.source
     ctx.report(rule, node, message + flow_suffix(ctx, source), severity=severity,
-               related=source_note(ctx, source) if source is not None else (), fix=fix)
+               related=source_note(ctx, source) if source is not None else (), fix=fix,
+               evidence=source.evidence if source is not None else None)
 
 
 def keyword_fix(ctx: PyContext, call, name: str, value_text: str, title: str,

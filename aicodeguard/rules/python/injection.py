@@ -7,7 +7,7 @@ import re
 from ..injection import SQL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SQL
 from .checks import on
-from .injection_values import assess, value_of
+from .injection_values import assess, first_taint, value_of
 from .sinks import report_sink
 
 _SQL_WORDS = re.compile(
@@ -31,8 +31,23 @@ SQL_FUNCTIONS = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expre
 COMPOSED_SQL = ("psycopg2.sql.SQL", "psycopg.sql.SQL")
 # Django `QuerySet.extra()` arguments that are raw SQL fragments.
 EXTRA_FRAGMENTS = ("select", "where", "tables", "order_by")
-SQL_SANITISERS = frozenset({"escape_string", "quote_ident", "psycopg2.extensions.quote_ident",
-                            "literal", "escape_identifier", "escape_literal"})
+# Safe shapes beside these tables: values passed as parameters (`execute(sql, params)`),
+# names checked before the sink (`if column not in ALLOWED: raise`, `analysis.python.guards`)
+# and statements made from the module's own constants (`analysis.python.own_data`).
+# Calls (qualified or by method name) that quote a value or identifier for SQL.
+SQL_SANITISERS = frozenset({
+    "escape_string", "quote_ident", "psycopg2.extensions.quote_ident", "literal",
+    "escape_identifier", "escape_literal",
+    # identifiers quoted by the driver or the ORM
+    "quote_name", "django.db.connection.ops.quote_name", "quote_identifier",
+    "psycopg.sql.Identifier", "psycopg2.sql.Identifier", "psycopg.sql.Literal",
+    "psycopg2.sql.Literal", "sqlalchemy.sql.quoted_name", "sqlalchemy.sql.elements.quoted_name",
+    "sqlalchemy.quoted_name", "quoted_name", "format_table", "format_column",
+})
+# `name.replace('"', '""')`: an identifier (or string) quoted by doubling its quote character.
+SQL_QUOTE_DOUBLING = frozenset({'"', "'", "`"})
+# Where a call passes its query parameters (then interpolated text is not the values).
+PARAMETER_ARGUMENTS = (1, ("params", "parameters", "args", "vars", "multiparams"))
 
 
 @on.method(*SQL_METHODS)
@@ -69,15 +84,49 @@ def queryset_extra(ctx, call) -> None:
 
 def check_sql(ctx, call, query, *, definite: bool, fragment: bool = False,
               advice: str = "pass values as query parameters instead") -> None:
-    found = assess(ctx, query, SQL_SANITISERS)
+    found = assess(ctx, query, SQL_SANITISERS,
+                   barrier=lambda node: node.type == "call" and _doubles_quotes(ctx, node))
     if found is None:
         return
+    parts = [part for part in found.parts if not _doubles_quotes(ctx, part)]
+    if not parts:
+        return
+    if len(parts) < len(found.parts):
+        found.parts, found.taint = parts, first_taint(ctx, parts)
     looks_like_sql = bool(_SQL_WORDS.search(found.info.literal_text))
     if found.built and (looks_like_sql or fragment):
         pass
     elif found.taint is None or (not looks_like_sql and not definite):
         return
     what = f"built with {found.how()}" if found.built else "taken from outside"
+    if found.built and _passes_parameters(call):
+        shown = ", ".join(f"`{_short(ctx.text(part))}`" for part in found.parts[:3])
+        advice = (f"the values already go as parameters, but {shown} is written into the "
+                  "SQL text: pass it as a parameter too, or, for a table or column name, "
+                  "quote it with the driver (`connection.ops.quote_name`, "
+                  "`psycopg.sql.Identifier`) or check it against a fixed set of names")
     report_sink(ctx, SQL_INJECTION, query,
                 f"SQL {what} is passed to `{call.name}`; {advice}", found.taint,
                 llm_rule=LLM_OUTPUT_TO_SQL)
+
+
+def _passes_parameters(call) -> bool:
+    position, keywords = PARAMETER_ARGUMENTS
+    return call.arg(position) is not None or any(name in call.keywords for name in keywords)
+
+
+def _doubles_quotes(ctx, node) -> bool:
+    """`name.replace('"', '""')` (also through a name): quoted for the SQL text."""
+    value = value_of(ctx, node)
+    if value is None or value.type != "call":
+        return False
+    call = ctx.call(value)
+    if call.method != "replace" or len(call.positional) < 2:
+        return False
+    old, new = ctx.literal(call.positional[0]), ctx.literal(call.positional[1])
+    return isinstance(old, str) and old in SQL_QUOTE_DOUBLING and new == old * 2
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -25,6 +25,13 @@ CODE_CALLS = {
     "__builtin__.execfile": (0, "filename"),
 }
 _RUNS_CODE_OBJECTS = frozenset({"eval", "exec", "builtins.eval", "builtins.exec"})
+_COMPILE_CALLS = frozenset({"compile", "builtins.compile"})
+# `compile(line, "<stdin>", "single")` is how a debugger or REPL (pdb, `code`) runs the
+# statement its own user typed at the terminal: only request data or LLM output there counts.
+INTERACTIVE_MODES = frozenset({"single"})
+# Safe shapes, handled in `assess`: text built only from the module's own data (constant
+# tables, loop variables over them, private helpers only given them) — see
+# `analysis.python.own_data`.
 # Methods of the `code` module's interpreters that run their argument as source.
 INTERPRETER_METHODS = ("runsource", "runcode", "push")
 INTERPRETER_CLASSES = frozenset({"code.InteractiveInterpreter", "code.InteractiveConsole"})
@@ -62,6 +69,10 @@ def code_call(ctx, call) -> None:
     source = call.arg(position, keyword)
     if call.qualname in _RUNS_CODE_OBJECTS and _is_compiled(ctx, source):
         return  # `exec(compile(src, ...))`: reported at `compile`
+    if call.qualname in _COMPILE_CALLS and ctx.literal(call.arg(2, "mode")) in INTERACTIVE_MODES:
+        found = assess(ctx, source)
+        if found is None or web_taint(ctx, found.parts) is None:
+            return  # a REPL compiling what its user typed: the purpose, not a flaw
     check_code(ctx, call, source)
 
 

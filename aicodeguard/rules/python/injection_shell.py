@@ -69,7 +69,11 @@ EXEC_CALLS = {
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "csh", "tcsh", "fish", "busybox",
                     "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 _SCRIPT_FLAG = re.compile(r"-[a-z]*c|/[cCkK]|-(?:command|Command|c)", re.ASCII)
-SHELL_SANITISERS = frozenset({"shlex.join"})
+# Quoting for a shell: `shlex.join(argv)` here; `shlex.quote`/`pipes.quote` (and casts such
+# as `int()`) are sanitisers for every sink (`analysis.python.sources.SANITIZERS`).  Checks
+# before the sink (`if tool not in ALLOWED: return`, `re.fullmatch`, `isdigit()`) and dead
+# code (`if False:`) are shared by every family: `analysis.python.guards`.
+SHELL_SANITISERS = frozenset({"shlex.join", "shlex.quote", "pipes.quote"})
 _FIXABLE_TEXT = re.compile(r"[\w./:=,@%+\s-]*", re.ASCII)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...analysis.python.context import PyContext
+from ...analysis.python.guards import is_guarded
+from ...analysis.python.own_data import is_own_data
 from ...analysis.python.sources import SANITIZERS
 from ...analysis.shared import StringInfo, Taint
 
@@ -38,11 +40,15 @@ class Assessment:
 
 def assess(ctx: PyContext, node, sanitisers: frozenset[str] = frozenset(),
            barrier=None) -> Assessment | None:
-    """None when `node` is constant or every variable part is sanitised."""
+    """None when `node` is constant or every variable part is sanitised, checked by a
+    guard (`if x not in ALLOWED: raise`, see `analysis.python.guards`) or made only of the
+    module's own data (`for op in ("<", ">"): eval("a %s b" % op)`)."""
     if node is None or ctx.is_literal(node):
         return None
     info = ctx.string_info(node)
-    parts = [part for part in info.dynamic_parts if not is_sanitised(ctx, part, sanitisers)]
+    parts = [part for part in info.dynamic_parts if not is_sanitised(ctx, part, sanitisers)
+             and not is_own_data(ctx, part)
+             and not (part.type == "identifier" and is_guarded(ctx, part))]
     if not parts:
         return None
     return Assessment(info, parts, first_taint(ctx, parts, barrier))

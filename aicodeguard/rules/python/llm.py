@@ -46,6 +46,7 @@ def trust_remote_code(ctx, call, value) -> None:
                "custom code, or review it and pin `revision=` to a commit" + flow_suffix(
                    ctx, taint),
                severity=severity, related=source_note(ctx, taint) if taint else (),
+               evidence=taint.evidence if taint else None,
                fix=keyword_fix(ctx, call, "trust_remote_code", "False",
                                "Set `trust_remote_code=False`"))
 
@@ -84,7 +85,7 @@ def torch_hub_repo_from_request(ctx, call) -> None:
     ctx.report(TRUST_REMOTE_CODE, call.node,
                "`torch.hub.load` runs `hubconf.py` from a repository chosen by the caller; "
                "load only fixed, reviewed repositories" + flow_suffix(ctx, taint),
-               severity=S.CRITICAL, related=source_note(ctx, taint))
+               severity=S.CRITICAL, related=source_note(ctx, taint), evidence=taint.evidence)
 
 
 # -- AIG805 allow_dangerous_deserialization -----------------------------------------------
@@ -353,7 +354,7 @@ def _report_if_request_data(ctx, value, where: str) -> None:
                f"request data is placed in {where}, which the model obeys as the developer's "
                "instructions; keep the system prompt fixed and pass user text in a `user` "
                "message" + flow_suffix(ctx, taint),
-               related=source_note(ctx, taint))
+               related=source_note(ctx, taint), evidence=taint.evidence)
 
 
 def _callee(ctx, call) -> str:

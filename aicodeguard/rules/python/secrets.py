@@ -75,6 +75,13 @@ COMPARISONS = frozenset({"==", "!="})
 # (`user_pass == "git"`), not passwords.
 MIN_COMPARED_LENGTH = 4
 _SCALARS = frozenset({"none", "true", "false", "integer", "float"})
+# Calls that build a mapping from their keywords: `dict(user="app", password="passwd")` is
+# a table of names like `{"password": "passwd"}`, not a credential handed to a client.
+MAPPING_CALLS = frozenset({"dict", "collections.OrderedDict", "collections.defaultdict"})
+MAPPING_METHODS = frozenset({"update"})
+# `csrf_token == "NOTPROVIDED"`: a sentinel written in capitals (letters and underscores
+# only) is a marker value the code itself stores, not a password it checks.
+_SENTINEL = re.compile(r"^[A-Z][A-Z_]*[A-Z]$")
 DISTINCT_VALUE = 8  # a value this long is masked on its own, without its quotes
 
 
@@ -138,9 +145,12 @@ def secret_keyword(ctx, node) -> None:
         return
     name = ctx.text(name_node)
     literal, text = _literal(ctx, node.child_by_field_name("value"))
-    if literal is not None and is_hard_coded_secret(name, text, passed=True):
+    call = ctx.call(owner)
+    mapping = call.method in MAPPING_METHODS or (
+        call.qualname in MAPPING_CALLS and not ctx.redefines(call.qualname))
+    if literal is not None and is_hard_coded_secret(name, text, passed=not mapping):
         _report(ctx, literal, text,
-                f"hard-coded secret passed as `{name}=` to `{ctx.call(owner).name}`; read it "
+                f"hard-coded secret passed as `{name}=` to `{call.name}`; read it "
                 "from the environment or a secret manager")
 
 
@@ -210,7 +220,7 @@ def secret_compared(ctx, node) -> None:
             name = _operand_name(ctx, named)
             literal, text = _literal(ctx, other)
             if name and literal is not None and len(text) >= MIN_COMPARED_LENGTH \
-                    and is_hard_coded_secret(name, text):
+                    and not _SENTINEL.match(text) and is_hard_coded_secret(name, text):
                 _report(ctx, literal, text,
                         f"`{ctx.text(named)}` is checked against a hard-coded secret: anyone "
                         "who reads the code can log in; compare with a stored hash "

@@ -4,7 +4,7 @@ and how is that reported (severity raised by taint, LLM flows under AIG80x)."""
 from __future__ import annotations
 
 from ...analysis.python.context import PyContext
-from ...analysis.shared import StringInfo, Taint
+from ...analysis.shared import StringInfo, Taint, value_origin
 from ...model import Confidence, Related, RuleInfo, Severity
 
 
@@ -38,20 +38,26 @@ def report_sink(
     confidence: Confidence | None = None,
     escalate: bool = True,
     fix=None,
+    evidence: str | None = None,
 ) -> None:
     """Report a dangerous value reaching a sink; LLM-tainted flows go to `llm_rule`.
 
     `escalate=False` for rules that only fire on remote data anyway (their
-    severity already assumes it)."""
+    severity already assumes it).  The evidence (and from it the confidence) is the
+    taint's kind, else what the value is built from: a parameter or a value of unknown
+    origin, or constants only (`analysis.shared.value_origin`)."""
     base = severity or rule.severity
     if taint is not None and taint.is_llm and llm_rule is not None:
         rule, base = llm_rule, llm_rule.severity
+    if evidence is None:
+        evidence = taint.evidence if taint is not None else value_origin(ctx, node)
     ctx.report(
         rule, node, message + flow_suffix(ctx, taint),
         severity=raised(base, taint) if rule is not llm_rule and escalate else base,
         confidence=confidence,
         related=source_note(ctx, taint) if taint is not None else (),
         fix=fix,
+        evidence=evidence,
     )
 
 

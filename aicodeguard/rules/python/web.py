@@ -40,11 +40,13 @@ def flow_taint(ctx, node, barrier=None):
     return taint if taint is not None and taint.kind in FLOW_KINDS else None
 
 
-def report_flow(ctx, rule, node, message, taint, *, severity=None, confidence=None) -> None:
+def report_flow(ctx, rule, node, message, taint, *, severity=None, confidence=None,
+                evidence=None) -> None:
     """Report outside data reaching a sink, showing where it entered.  Not escalated: these
-    rules only fire on outside data, so their severity already assumes it."""
+    rules only fire on outside data, so their severity already assumes it; the evidence
+    is the taint's (remote input: high confidence) unless the check says otherwise."""
     report_sink(ctx, rule, node, message, taint, severity=severity, confidence=confidence,
-                escalate=False)
+                escalate=False, evidence=evidence)
 
 
 def earlier_bindings(ctx, use) -> list:

@@ -52,20 +52,35 @@ URL_ARGS = {
     "socket.create_connection": (0, "address"),
     "websockets.connect": (0, "uri"),
 }
-# HTTP client objects: constructor -> library.
+# HTTP client objects: constructor (or annotated type) -> library.
 HTTP_CLIENTS = {
     "requests.Session": "requests", "requests.session": "requests",
     "requests.sessions.Session": "requests", "httpx.Client": "httpx",
     "httpx.AsyncClient": "httpx", "aiohttp.ClientSession": "aiohttp",
-    "urllib3.PoolManager": "urllib3",
+    "aiohttp.client.ClientSession": "aiohttp", "urllib3.PoolManager": "urllib3",
+    "urllib3.poolmanager.PoolManager": "urllib3", "urllib3.HTTPConnectionPool": "urllib3",
+    "urllib3.HTTPSConnectionPool": "urllib3",
 }
+# A receiver known only by its name (`session`, `client`) counts as an HTTP client only in a
+# module that uses an HTTP library and no ORM or other library with such objects
+# (`session.delete(hero)` is SQLAlchemy's), and then only at low confidence.
+HTTP_LIBRARIES = frozenset({"requests", "httpx", "aiohttp", "urllib3"})
+OTHER_SESSION_LIBRARIES = frozenset({
+    "sqlalchemy", "sqlmodel", "flask_sqlalchemy", "django", "peewee", "tortoise", "pony",
+    "mongoengine", "boto3", "botocore", "aioboto3", "neo4j", "cassandra", "redis", "pymongo",
+    "motor", "elasticsearch", "opensearchpy", "tensorflow", "onnxruntime", "grpc", "paramiko",
+})
+_CLIENT_NAMES = ("session", "client", "http")
 # Client method -> position of the URL.
 CLIENT_URL_POSITION = {**dict.fromkeys(_VERBS, 0), "ws_connect": 0, "request": 1, "stream": 1,
                        "urlopen": 1}
+NAME_ONLY = ""  # `http_client` result: an HTTP client by its name alone
 
 
 def http_client(ctx, target) -> str | None:
-    """Which HTTP library the object `target` is a client of ("" when only its name says so)."""
+    """Which HTTP library the object `target` is a client of: from the call that made it,
+    the assignment, a parameter's annotation or `self.x = requests.Session()` in the file;
+    NAME_ONLY when only its name says so (see HTTP_LIBRARIES); None when it is not one."""
     if target is None:
         return None
     if target.type == "call":
@@ -76,8 +91,53 @@ def http_client(ctx, target) -> str | None:
             value = bindings[-1].value
             return HTTP_CLIENTS.get(ctx.call(value).qualname) \
                 if value is not None and value.type == "call" else None
+        annotated = _annotated_client(ctx, target)
+        if annotated is not None:
+            return annotated or None
+    elif target.type == "attribute":
+        assigned = _assigned_client(ctx, target)
+        if assigned is not None:
+            return assigned or None
+    return NAME_ONLY if _named_like_client(ctx, target) else None
+
+
+def _annotated_client(ctx, name) -> str | None:
+    """A parameter `session: requests.Session` -> "requests"; "" for another annotation;
+    None when `name` is not an annotated parameter."""
+    function = ctx.function_of(name)
+    param = ctx.parameters(function).get(ctx.text(name)) if function is not None else None
+    annotation = param.child_by_field_name("type") if param is not None else None
+    if annotation is None:
+        return None
+    for dotted in re.findall(r"[A-Za-z_][\w.]*", ctx.text(annotation)):
+        library = HTTP_CLIENTS.get(ctx.resolve(dotted))
+        if library:
+            return library
+    return ""
+
+
+_ATTRIBUTE_ASSIGNMENT = r"(?m)^[ \t]*{target}[ \t]*(?::[^=\n]*)?=[ \t]*(?:await[ \t]+)?([\w.]+)[ \t]*\("
+
+
+def _assigned_client(ctx, target) -> str | None:
+    """`self.http = httpx.Client()` anywhere in the file -> "httpx"; "" when the attribute is
+    assigned a call of something else; None when it is never assigned a call."""
+    key = ("attribute_client", ctx.text(target))
+    if key not in ctx.memo:
+        pattern = re.compile(_ATTRIBUTE_ASSIGNMENT.format(target=re.escape(ctx.text(target))))
+        made = [ctx.resolve(m.group(1)) for m in pattern.finditer(
+            ctx.source.data.decode("utf-8", "replace"))]
+        library = next((HTTP_CLIENTS[name] for name in made if name in HTTP_CLIENTS), None)
+        ctx.memo[key] = library if library is not None else ("" if made else None)
+    return ctx.memo[key]
+
+
+def _named_like_client(ctx, target) -> bool:
     text = ctx.text(target).lower()
-    return "" if text.endswith("session") and not text.startswith("request") else None
+    if text.startswith("request") or not text.endswith(_CLIENT_NAMES):
+        return False
+    roots = {name.partition(".")[0] for name in ctx.imports.values()}
+    return bool(roots & HTTP_LIBRARIES) and not roots & OTHER_SESSION_LIBRARIES
 
 
 @on.call(*URL_ARGS)
@@ -89,12 +149,16 @@ def url_from_request_data(ctx, call) -> None:
 @on.method(*CLIENT_URL_POSITION)
 def client_url_from_request_data(ctx, call) -> None:
     target = receiver(call)
-    if call.qualname in URL_ARGS or is_module(ctx, target) or http_client(ctx, target) is None:
+    if call.qualname in URL_ARGS or is_module(ctx, target):
         return
-    _url_sink(ctx, call, call.arg(CLIENT_URL_POSITION[call.method], "url"))
+    library = http_client(ctx, target)
+    if library is None:
+        return
+    _url_sink(ctx, call, call.arg(CLIENT_URL_POSITION[call.method], "url"),
+              Confidence.LOW if library == NAME_ONLY else None)
 
 
-def _url_sink(ctx, call, value) -> None:
+def _url_sink(ctx, call, value, confidence=None) -> None:
     if value is None or ctx.is_literal(value):
         return
     fixed_host = FIXED_HOST.match(leading_text(ctx, value)) is not None
@@ -107,12 +171,13 @@ def _url_sink(ctx, call, value) -> None:
                     "(the host is fixed): `../`, `?` or `#` in it reach other endpoints of that "
                     "host with this server's credentials; quote it (`urllib.parse.quote(value, "
                     "safe='')`) or check it", taint,
-                    severity=Severity.LOW, confidence=Confidence.MEDIUM)
+                    severity=Severity.LOW, confidence=confidence or Confidence.MEDIUM)
         return
     report_flow(ctx, SSRF, value,
                 f"the URL or host given to `{call.name}` comes from outside: the server will "
                 "fetch whatever it names, including internal services and cloud metadata "
-                "(169.254.169.254); fix the host in code or check it against an allow-list", taint)
+                "(169.254.169.254); fix the host in code or check it against an allow-list", taint,
+                confidence=confidence)
 
 
 # -- AIG511 open redirect ----------------------------------------------------------

@@ -96,6 +96,13 @@ RANDOM_ENTROPY = 3.5  # bits per character of a generated token body
 _SETTING_KINDS = frozenset(CONFIG_SECRET.languages)
 _PLACEHOLDER_KINDS = frozenset({"config"})
 _DOCUMENT_KINDS = frozenset({"markdown", "ai-instructions"})
+# How comments (and docstrings) are written per language: a URL there documents the
+# syntax (`# e.g. postgresql://user:secret@localhost/app`), so a local or example host or a
+# demo credential alone is enough to stay quiet there.
+_COMMENT_SYNTAX = {
+    "python": (b"#", (b'"""', b"'''")),
+    **dict.fromkeys(("javascript", "typescript", "tsx"), (b"//", ())),
+}
 
 
 def analyze_text(source: SourceFile, language: str, result: FileResult) -> None:
@@ -105,7 +112,8 @@ def analyze_text(source: SourceFile, language: str, result: FileResult) -> None:
     if b"PRIVATE KEY" in data:
         findings.extend(_private_keys(source))
     if b"://" in data:
-        findings.extend(_url_passwords(source, findings, language in _DOCUMENT_KINDS))
+        findings.extend(_url_passwords(source, findings, language in _DOCUMENT_KINDS,
+                                       _COMMENT_SYNTAX.get(language)))
     lines = {finding.location.line for finding in findings}
     if language in _SETTING_KINDS:
         findings.extend(_settings(source, language, lines))
@@ -272,9 +280,10 @@ def _has_key_body(after_header: bytes) -> bool:
     return any(_KEY_BODY.match(line.strip(_KEY_LINE_NOISE)) for line in lines)
 
 
-def _url_passwords(source: SourceFile, found: list, document: bool):
+def _url_passwords(source: SourceFile, found: list, document: bool, comments=None):
     """`document`: prose explains URL syntax with made-up passwords (`mypassword`), so only
-    generated-looking passwords count there."""
+    generated-looking passwords count there.  `comments`: the language's comment syntax
+    (see `_COMMENT_SYNTAX`), for URLs in comments and docstrings."""
     data = source.data
     taken = {(f.location.line, f.location.column) for f in found}
     for match in _URL.finditer(data):
@@ -284,7 +293,9 @@ def _url_passwords(source: SourceFile, found: list, document: bool):
         user, password, host = (part.decode("utf-8", "replace") for part in match.groups())
         if is_placeholder(password) or is_reference(password) or \
                 _is_example_url(user, password, host.lower()) or \
-                (document and not looks_like_real_secret(password)):
+                (document and not looks_like_real_secret(password)) or \
+                (comments is not None and _in_prose(data, scheme.start(), comments)
+                 and _is_documentation_url(user, password, host.lower())):
             continue
         start, end = match.span(2)
         location = source.offset_location(start, end)
@@ -305,6 +316,27 @@ def _url_passwords(source: SourceFile, found: list, document: bool):
 
 def _is_local(host: str) -> bool:
     return host in _LOCAL_HOSTS or host.startswith("127.") or "." not in host
+
+
+def _in_prose(data: bytes, offset: int, comments) -> bool:
+    """Whether `offset` is inside a comment or a triple-quoted string (a docstring)."""
+    line_comment, triple_quotes = comments
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset]
+    marker = prefix.find(line_comment)
+    if marker >= 0 and (marker == 0 or prefix[marker - 1:marker].isspace()) and \
+            prefix.count(b'"', 0, marker) % 2 == 0 and prefix.count(b"'", 0, marker) % 2 == 0:
+        return True
+    if line_comment == b"//":  # JS block comments, and their ` * ` continuation lines
+        return data.rfind(b"/*", 0, offset) > data.rfind(b"*/", 0, offset)
+    return any(data.count(quote, 0, offset) % 2 for quote in triple_quotes)
+
+
+def _is_documentation_url(user: str, password: str, host: str) -> bool:
+    """In a comment or docstring: a local or example host, or a demo credential."""
+    return _is_local(host) or host.endswith(_EXAMPLE_HOST_SUFFIXES) \
+        or password.lower() in _TRIVIAL_PASSWORDS or password == user \
+        or user.lower() in _EXAMPLE_USERS
 
 
 def _is_example_url(user: str, password: str, host: str) -> bool:

@@ -1,0 +1,49 @@
+"""What kind of code a whole JavaScript/TypeScript file is: test code, generated code.
+
+A test file imports or requires a test framework, or calls `describe(`/`it(`/`test(`
+at its top level (jest and mocha provide them as globals).  Generated code says so in
+a header comment (the same markers as for Python).
+"""
+
+from __future__ import annotations
+
+from ..python.file_kind import GENERATED, TEST, is_generated
+
+# Package names (as imported) of test frameworks and assertion libraries.
+TEST_PACKAGES = frozenset({
+    "jest", "@jest/globals", "mocha", "vitest", "node:test", "chai", "ava", "tap", "uvu",
+    "jasmine", "@playwright/test", "cypress", "sinon", "supertest", "@testing-library/react",
+    "@testing-library/jest-dom", "@testing-library/user-event", "@testing-library/dom",
+})
+# Global functions of jest, mocha, jasmine and vitest that declare tests.
+TEST_GLOBALS = frozenset({"describe", "it", "test", "suite"})
+_CALL_STATEMENTS = frozenset({"expression_statement"})
+
+
+def js_file_context(data: bytes, imported: set[str], root) -> frozenset[str]:
+    """`imported`: module specifiers the file imports or requires; `root`: the program node."""
+    found = set()
+    if imported & TEST_PACKAGES or _declares_tests(root):
+        found.add(TEST)
+    if is_generated(data):
+        found.add(GENERATED)
+    return frozenset(found)
+
+
+def _declares_tests(root) -> bool:
+    """A top-level statement `describe(...)`, `it(...)`, `test.each(...)(...)`..."""
+    for statement in root.named_children:
+        if statement.type not in _CALL_STATEMENTS or not statement.named_child_count:
+            continue
+        call = statement.named_children[0]
+        while call.type == "call_expression":
+            func = call.child_by_field_name("function")
+            if func is None:
+                break
+            if func.type == "member_expression":  # describe.only(...), test.each(t)(...)
+                func = func.child_by_field_name("object")
+            if func is not None and func.type == "identifier" and \
+                    func.text.decode("utf-8", "replace") in TEST_GLOBALS:
+                return True
+            call = func
+    return False

@@ -1,0 +1,226 @@
+"""Checks a function makes before a value reaches a sink, and code that never runs.
+
+A name is *guarded* at a use when, in the same function, the use sits in the body of
+an `if` that lets only known values through (`if sort in ALLOWED:`), or follows an
+`if` that leaves the function (or the loop) for every other value
+(`if sort not in ALLOWED: raise ...`).  The shapes are data, below; anything else
+(a check whose failure branch carries on, a check on another name) is no guard.
+Dead code — the body of `if False:` / `if 0:`, the `else` of `if True:` — carries
+nothing.  Walks go up the parent chain (bounded by the nesting depth), never down.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import FUNCTION_TYPES, PyContext
+
+# `isinstance(x, T)` with one of these types (or a tuple of them) fixes what x can be.
+SAFE_TYPES = frozenset({"int", "float", "bool", "complex", "decimal.Decimal", "Decimal",
+                        "uuid.UUID", "UUID", "datetime.date", "datetime.datetime",
+                        "numbers.Number", "numbers.Integral"})
+# `x.isdigit()` and friends: the text holds only these characters.
+CHARACTER_CLASS_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum",
+                                     "isalpha", "isidentifier", "isascii_letters"})
+# Whole-text regular expression checks: `re.fullmatch(p, x)`, `PATTERN.fullmatch(x)`;
+# `match`/`search` count when the pattern is anchored at the end (`^[a-z]+$`).
+REGEX_FULL_CALLS = frozenset({"re.fullmatch", "regex.fullmatch"})
+REGEX_ANCHORED_CALLS = frozenset({"re.match", "re.search", "regex.match", "regex.search"})
+_END_ANCHORED = re.compile(r"(?:\$|\\Z|\\z)\)*$")
+_START_ANCHORED = re.compile(r"^\(*(?:\^|\\A)")
+# Calls that never return normally: an `if` ending with one leaves the function.
+ABORTING_CALLS = frozenset({"abort", "flask.abort", "quart.abort", "werkzeug.exceptions.abort",
+                            "sys.exit", "exit", "quit", "os._exit", "pytest.fail", "pytest.skip",
+                            "django.http.Http404"})
+_LEAVING = frozenset({"return_statement", "raise_statement", "continue_statement",
+                      "break_statement"})
+_BOUNDARY = FUNCTION_TYPES | {"class_definition", "module"}
+_SYNTACTIC_CONSTANTS = frozenset({"true", "false", "none", "integer", "float", "string"})
+
+
+def is_guarded(ctx: PyContext, use) -> bool:
+    """Whether the identifier `use` only holds values a check in its function allowed."""
+    key = ("guarded", use.id)
+    if key not in ctx.memo:
+        ctx.memo[key] = _guarded(ctx, use, ctx.text(use))
+    return ctx.memo[key]
+
+
+def _guarded(ctx: PyContext, use, name: str) -> bool:
+    child, current = use, use.parent
+    while current is not None and current.type not in _BOUNDARY:
+        if current.type in ("if_statement", "elif_clause"):
+            consequence = current.child_by_field_name("consequence")
+            condition = current.child_by_field_name("condition")
+            if consequence is not None and consequence.id == child.id \
+                    and _allows(ctx, condition, name, True):
+                return True
+        if current.type == "block":
+            for statement in _earlier_statements(current, child):
+                if statement.type == "if_statement" and _rejects_others(ctx, statement, name):
+                    return True
+        child, current = current, current.parent
+    return False
+
+
+def _earlier_statements(block, child):
+    for statement in block.named_children:
+        if statement.start_byte >= child.start_byte:
+            return
+        yield statement
+
+
+def _rejects_others(ctx: PyContext, statement, name: str) -> bool:
+    """`if <name fails the check>: return / raise / continue / abort(...)`, no else."""
+    if any(c.type in ("elif_clause", "else_clause") for c in statement.named_children):
+        return False
+    body = statement.child_by_field_name("consequence")
+    if body is None or not body.named_child_count or not _leaves(ctx, body.named_children[-1]):
+        return False
+    return _allows(ctx, statement.child_by_field_name("condition"), name, False)
+
+
+def _leaves(ctx: PyContext, statement) -> bool:
+    if statement.type in _LEAVING:
+        return True
+    if statement.type == "expression_statement" and statement.named_child_count:
+        expr = statement.named_children[0]
+        return expr.type == "call" and ctx.call(expr).qualname in ABORTING_CALLS
+    return False
+
+
+def _allows(ctx: PyContext, condition, name: str, wanted: bool) -> bool:
+    """Whether `condition` being `wanted` means `name` passed a check (explicit stack)."""
+    stack = [(condition, wanted)]
+    while stack:
+        node, truth = stack.pop()
+        if node is None:
+            continue
+        kind = node.type
+        if kind == "parenthesized_expression" and node.named_child_count == 1:
+            stack.append((node.named_children[0], truth))
+        elif kind == "not_operator":
+            stack.append((node.child_by_field_name("argument"), not truth))
+        elif kind == "boolean_operator":
+            op = ctx.text(node.child_by_field_name("operator"))
+            # `A and B` true: both hold; `A or B` false: both fail
+            if (op == "and") == truth:
+                stack.append((node.child_by_field_name("left"), truth))
+                stack.append((node.child_by_field_name("right"), truth))
+        elif kind == "comparison_operator":
+            if _comparison(ctx, node, name, truth):
+                return True
+        elif kind == "call":
+            if truth and _check_call(ctx, node, name):
+                return True
+    return False
+
+
+def _comparison(ctx: PyContext, node, name: str, truth: bool) -> bool:
+    operators = [ctx.text(c) for c in node.children if not c.is_named]
+    operands = node.named_children
+    if len(operands) != 2 or len(operators) != 1:
+        return False
+    left, right = operands
+    op = " ".join(operators[0].split())
+    if op in ("in", "not in") and _is_name(ctx, left, name):
+        return (op == "in") == truth and _fixed_collection(ctx, right)
+    if op in ("==", "!="):
+        for mine, other in ((left, right), (right, left)):
+            if _is_name(ctx, mine, name) and other.type in _SYNTACTIC_CONSTANTS:
+                return (op == "==") == truth
+    if op in ("is", "is not") and right.type == "none" and left.type == "call":
+        # `re.fullmatch(p, x) is None` false / `is not None` true
+        return (op == "is not") == truth and _check_call(ctx, left, name)
+    return False
+
+
+def _check_call(ctx: PyContext, node, name: str) -> bool:
+    call = ctx.call(node)
+    if call.qualname in ("isinstance",) and len(call.positional) == 2:
+        return _is_name(ctx, call.positional[0], name) and _safe_types(ctx, call.positional[1])
+    if call.method in CHARACTER_CLASS_METHODS and not call.positional:
+        return _is_name(ctx, call.func.child_by_field_name("object"), name)
+    if call.qualname in REGEX_FULL_CALLS or call.qualname in REGEX_ANCHORED_CALLS:
+        if len(call.positional) < 2 or not _is_name(ctx, call.positional[1], name):
+            return False
+        return call.qualname in REGEX_FULL_CALLS or _anchored(
+            ctx.literal(call.positional[0]), call.qualname.endswith("search"))
+    if call.method in ("fullmatch", "match") and call.positional \
+            and _is_name(ctx, call.positional[0], name):
+        pattern = _compiled_pattern(ctx, call.func.child_by_field_name("object"))
+        return call.method == "fullmatch" and pattern is not None or _anchored(pattern, False)
+    return False
+
+
+def _anchored(pattern, needs_start: bool) -> bool:
+    return isinstance(pattern, str) and _END_ANCHORED.search(pattern) is not None and (
+        not needs_start or _START_ANCHORED.search(pattern) is not None)
+
+
+def _compiled_pattern(ctx: PyContext, receiver):
+    """The pattern text of `PATTERN = re.compile(r"...")` (None when not such a name)."""
+    if receiver is None or receiver.type != "identifier":
+        return None
+    for binding in reversed(ctx.reaching(ctx.text(receiver), receiver)):
+        value = binding.value
+        if binding.kind == "assign" and value is not None and value.type == "call":
+            call = ctx.call(value)
+            if call.qualname in ("re.compile", "regex.compile") and call.positional:
+                pattern = ctx.literal(call.positional[0])
+                return pattern if isinstance(pattern, str) else None
+        return None
+    return None
+
+
+def _safe_types(ctx: PyContext, node) -> bool:
+    items = node.named_children if node.type == "tuple" else [node]
+    return bool(items) and all((ctx.qualname(item) or "") in SAFE_TYPES for item in items)
+
+
+def _is_name(ctx: PyContext, node, name: str) -> bool:
+    return node is not None and node.type == "identifier" and ctx.text(node) == name
+
+
+def _fixed_collection(ctx: PyContext, node) -> bool:
+    """A set/tuple/list/dict written in the code (also through a constant name or
+    `.keys()`), not data from outside."""
+    from .own_data import is_own_data
+
+    if node.type == "call":
+        call = ctx.call(node)
+        if call.method in ("keys", "values") and call.func is not None:
+            node = call.func.child_by_field_name("object")
+    return node is not None and node.type != "string" and is_own_data(ctx, node)
+
+
+def is_dead(ctx: PyContext, node) -> bool:
+    """Inside `if False:` / `if 0:` (or the `else` of `if True:`): never runs."""
+    child, current = node, node.parent
+    while current is not None and current.type not in _BOUNDARY:
+        if current.type == "if_statement":
+            value = _constant_truth(ctx, current.child_by_field_name("condition"))
+            if value is not None:
+                consequence = current.child_by_field_name("consequence")
+                in_body = consequence is not None and consequence.id == child.id
+                if in_body and not value or (not in_body and value
+                                             and child.type in ("else_clause", "elif_clause")):
+                    return True
+        child, current = current, current.parent
+    return False
+
+
+def _constant_truth(ctx: PyContext, condition) -> bool | None:
+    """The truth of a condition written as a constant (`False`, `0`, `not True`)."""
+    negate = False
+    while condition is not None and condition.type in ("not_operator",
+                                                       "parenthesized_expression"):
+        if condition.type == "not_operator":
+            negate = not negate
+            condition = condition.child_by_field_name("argument")
+        else:
+            condition = condition.named_children[0] if condition.named_child_count else None
+    if condition is None or condition.type not in ("true", "false", "none", "integer"):
+        return None
+    value = ctx.literal(condition)
+    return bool(value) != negate
