@@ -220,7 +220,8 @@ def _finding(data) -> bool:
         and _list_of(data["related"], lambda r: isinstance(r["message"], str)
                      and _location(r["location"])) \
         and (fix is None or (isinstance(fix["title"], str) and isinstance(fix["safe"], bool)
-                             and _list_of(fix["edits"], _edit)))
+                             and _list_of(fix["edits"], _edit))) \
+        and isinstance(data["metadata"], dict)
 
 
 def _suppression(row) -> bool:

@@ -130,6 +130,10 @@ class Finding:
     # What the confidence rests on: a kind above (REMOTE_INPUT, PARAMETER, ...), with
     # "+context" when where the finding sits lowered it ("parameter+test").
     evidence: str = PATTERN
+    # Facts a policy can test, as (key, JSON value) pairs sorted by key: for a vulnerable
+    # dependency "package", "version", "cvss", "advisories", "fixed_in".  Shown in JSON
+    # and SARIF (`metadata`/properties) and given to Rego policies.
+    metadata: tuple[tuple[str, object], ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -60,6 +60,7 @@ def finding_to_dict(finding: Finding, with_path: bool = True) -> dict:
         "related": [{"message": r.message, "location": location_to_dict(r.location, with_path)}
                     for r in finding.related],
         "fix": fix_to_dict(finding.fix) if finding.fix else None,
+        "metadata": dict(finding.metadata),
     }
     return data
 
@@ -76,7 +77,13 @@ def finding_from_dict(data: dict, path: str) -> Finding:
                       for r in data["related"]),
         fix=_fix(data["fix"]) if data["fix"] else None,
         evidence=data["evidence"],
+        metadata=tuple(sorted((key, _frozen(value)) for key, value in data["metadata"].items())),
     )
+
+
+def _frozen(value):
+    """JSON lists as tuples, so a finding stays hashable."""
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
 
 
 def result_to_dict(result: FileResult) -> dict:
