@@ -231,6 +231,11 @@ def _suppression(row) -> bool:
         and isinstance(row[5], str) and isinstance(row[6], str)
 
 
+def _pin(data) -> bool:
+    return isinstance(data, dict) and all(isinstance(data[key], str) for key in (
+        "name", "ecosystem", "spec", "source")) and _location(data["location"])
+
+
 def valid_payload(data) -> bool:
     """Is `data` a result entry as `put` writes it?  Checked field by field, so a row
     written by another version, edited by hand or damaged is a miss, not a wrong result."""
@@ -244,6 +249,7 @@ def valid_payload(data) -> bool:
                          and isinstance(i["ecosystem"], str) and isinstance(i["source"], str)
                          and _location(i["location"])) \
             and _list_of(data["suppressions"], _suppression) \
-            and _list_of(data["context"], lambda tag: isinstance(tag, str))
+            and _list_of(data["context"], lambda tag: isinstance(tag, str)) \
+            and _list_of(data["pins"], _pin)
     except (KeyError, TypeError, AttributeError):
         return False

@@ -1,7 +1,9 @@
 """Command line: argument parsing and exit codes only; the work happens in the library.
 
 Exit status: 0 clean, 1 findings at or above fail-on and fail-on-confidence, 2 usage,
-configuration or analysis error (a file that could not be checked counts as an error).
+configuration or analysis error (a file that could not be checked counts as an error),
+3 a policy denied the change (a finding failed by a policy gate or a Rego `deny`).
+Precedence: 2, then 3, then 1.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from . import __version__
 from .report import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_POLICY_DENIED = 3
 
 
 def _id_list(text: str) -> tuple[str, ...]:
@@ -66,6 +69,13 @@ def _add_policy_options(parser: argparse.ArgumentParser) -> None:
                         help="worker processes for large scans (default: one per core)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the "
                         "result cache")
+    parser.add_argument("--policy", metavar="FILE",
+                        help="your policy file (TOML, the policy table's keys): its max-cvss, "
+                             "deny-unknown-severity and require-https replace the "
+                             "repository's; its presets, rules and rego add to them")
+    parser.add_argument("--rego", metavar="FILE", action="append",
+                        help="also evaluate this Rego policy (data.aicodeguard.deny) over the "
+                             "JSON report; repeatable; a denial exits 3")
     parser.add_argument("--debug", action="store_true", help="log details and tracebacks")
 
 
@@ -131,12 +141,46 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("--notes", action="store_true",
                          help="also record in git notes (refs/notes/aicodeguard) which "
                               "aicodeguard version checked each commit")
+    install.add_argument("--trailer", action="store_true",
+                         help="also install a commit-msg hook that appends a `Checked-by: "
+                              "aicodeguard ...` trailer to each checked commit and enforces "
+                              "the configuration's custody requirements")
+
+    audit = commands.add_parser(
+        "audit", help="the chain of custody of the history: AI-assisted, checked, waivers",
+        description="Report, for each commit of REV-RANGE (default: HEAD), whether it was "
+                    "AI-assisted and by what, whether aicodeguard checked it, which "
+                    "dependencies and waivers it added and whether it changed the gate's "
+                    "files; and every waiver at HEAD with its owner, age and expiry.")
+    audit.add_argument("revisions", nargs="*", metavar="REV-RANGE",
+                       help="git revisions or a range such as main..HEAD (default: HEAD)")
+    audit.add_argument("--blame", action="append", default=[], metavar="PATH:LINE",
+                       help="which commit brought in this line (a finding's location), or "
+                            "this dependency (a package name), and was it AI-assisted; "
+                            "repeatable")
+    audit.add_argument("--format", "-f", choices=("text", "json", "html"), default="text",
+                       help="output format (default: text)")
+    audit.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    audit.add_argument("--config", metavar="FILE",
+                       help="configuration file for the custody table (default: nearest "
+                            ".aicodeguard.toml or pyproject.toml with [tool.aicodeguard])")
+    audit.add_argument("--debug", action="store_true", help="tracebacks for errors")
+
+    commit_msg = commands.add_parser(
+        "commit-msg", help="the commit-msg hook's step (install-hooks --trailer; pre-commit "
+                           "hook aicodeguard-trailer)",
+        description="Append `Checked-by: aicodeguard ...` to the message in FILE when the "
+                    "pre-commit check recorded exactly the content being committed, and "
+                    "refuse a message that breaks the custody requirements.")
+    commit_msg.add_argument("message_file", metavar="FILE", help="the commit message file")
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", default="text", choices=("text", "json", "markdown"))
 
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule_id", metavar="ID")
+
+    _add_advisories_parser(commands)
 
     lsp = commands.add_parser("lsp", help="run the language server (for editors)",
                               description="Run the language server on standard input/output.")
@@ -154,9 +198,10 @@ def _host_port(text: str) -> str:
 
 
 def _version_text() -> str:
+    from .supply.advisories import describe as advisories  # reads the data's first line
     from .supply.snapshot import describe  # reads only the snapshot's small info file
 
-    return f"aicodeguard {__version__} ({describe()})"
+    return f"aicodeguard {__version__} ({describe()}; {advisories()})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,7 +224,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "install-hooks":
             from .install_hooks import install, uninstall
 
-            return uninstall() if args.uninstall else install(notes=args.notes)
+            return uninstall() if args.uninstall else install(notes=args.notes,
+                                                              trailer=args.trailer)
+        if args.command == "audit":
+            return _audit(args)
+        if args.command == "commit-msg":
+            from .custody.checked import commit_msg
+
+            return commit_msg(args.message_file)
+        if args.command == "advisories":
+            return _advisories(args)
         if args.command == "lsp":
             from .lsp_server import serve  # pygls and lsprotocol load only here
 
@@ -196,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_config(args, start: str):
-    from .config import discover, load_file
+    from .config import discover, load_file, with_user_policy
     from .model import Confidence, Severity
 
     # A file named on the command line is the user's own choice, so it may set what a
@@ -208,7 +262,7 @@ def load_config(args, start: str):
         config = Config()
     # Options and the environment only ever add safety (offline) or the user's own opt-in
     # (project-indexes): a repository's `offline = false` cannot undo --offline.
-    return config.with_overrides(
+    config = config.with_overrides(
         select=args.select,
         ignore=args.ignore,
         fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
@@ -220,6 +274,8 @@ def load_config(args, start: str):
         jobs=args.jobs,
         cache=False if args.no_cache else None,
     )
+    # The user's own policy (--policy, --rego): trusted, so its files may live anywhere.
+    return with_user_policy(config, getattr(args, "policy", None), getattr(args, "rego", None))
 
 
 def _scan(args) -> int:
@@ -244,7 +300,16 @@ def _scan(args) -> int:
             return EXIT_ERROR
         outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude or args.hook,
                                  progress=_progress_bar(args), bandit=args.bandit)
+    if paths != ["-"]:
+        from .model import Finding
+
+        outcome.findings = sorted(outcome.findings + _gate_findings(args, config, paths),
+                                  key=Finding.sort_key)
     outcome = keep_new(outcome)
+    if config.policy.rego:  # over the report of what is shown, after baseline and --diff
+        from .policy.rego import apply_rego
+
+        outcome = apply_rego(outcome, config)
     if args.hook:  # a blocked commit shows what blocks it, not which files were skipped
         outcome.notes = [note for note in outcome.notes if note.level.value != "info"]
     to_file = args.output is not None
@@ -255,17 +320,64 @@ def _scan(args) -> int:
             handle.write(text)
     elif outcome.findings or outcome.notes or not args.hook:  # hooks are quiet when clean
         sys.stdout.write(text)
-    if args.record_check:  # for the plain hooks' opt-in git notes (install-hooks --notes)
+    if args.record_check:  # for the git note (install-hooks --notes) and Checked-by trailer
+        from .custody.checked import policy_hash
         from .install_hooks import record_check
         from .report.text import summary
 
         record_check(summary(outcome, config),
-                     passed=not outcome.has_errors and not outcome.failing(config))
+                     passed=not outcome.has_errors and not outcome.failing(config),
+                     findings=len(outcome.findings),
+                     policy=policy_hash(dict.fromkeys([config.path, *config.policy.sources,
+                                                       *config.policy.rego])),
+                     paths=args.paths or None)
     if outcome.has_errors:
         return EXIT_ERROR
     if outcome.failing(config) and not args.exit_zero:
-        return EXIT_FINDINGS
+        return EXIT_POLICY_DENIED if outcome.policy_denied(config) else EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _audit(args) -> int:
+    from .custody.audit import AuditOptions, audit, render_json, render_text
+    from .custody.settings import load_custody
+
+    settings = load_custody(os.getcwd(), args.config)  # git errors are ConfigErrors: exit 2
+    report = audit(os.getcwd(), AuditOptions(
+        revisions=tuple(args.revisions) or ("HEAD",), ai_markers=settings.ai_markers,
+        ai_identities=settings.ai_identities, blame=tuple(args.blame)))
+    if args.format == "html":
+        from .custody.html import render_audit_html
+
+        text = render_audit_html(report)
+    else:
+        text = render_json(report) if args.format == "json" else render_text(report)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def _gate_findings(args, config, paths) -> list:
+    """AIG007 (gate files no CODEOWNERS entry covers); in hooks only when the commit
+    touches one of them."""
+    from . import api
+
+    staged = None
+    if args.hook and args.paths and not args.staged:
+        staged = args.paths  # what pre-commit passes: the commit's files
+    elif args.staged or args.hook:
+        from .gitdiff import GitError, git, repo_root
+
+        try:
+            root = repo_root()
+            names = git("diff", "--cached", "--name-only", "-z").split(b"\0")
+        except GitError:
+            return []
+        staged = [os.path.join(root, os.fsdecode(name)) for name in names if name]
+    return api.gate_file_findings(config, paths[0], staged_paths=staged)
 
 
 def _new_findings_filter(args):
@@ -365,6 +477,51 @@ def rules_markdown() -> str:
                     f"{', '.join(rule.languages)} | {'yes' if rule.fixable else ''} | "
                     f"{rule.summary} |")
     return "\n".join(rows)
+
+
+def _add_advisories_parser(commands) -> None:
+    advisories = commands.add_parser(
+        "advisories", help="manage the known-vulnerability data (AIG609-AIG611)",
+        description="Manage the advisory data the known-vulnerability checks use.")
+    actions = advisories.add_subparsers(dest="action", metavar="ACTION", required=True)
+    update = actions.add_parser(
+        "update", help="refresh the advisory data from an OSV export",
+        description="Refresh the advisory data from OSV exports (a zip of OSV JSON records, "
+                    "JSON lines, or a folder of them), by URL or file. Without --from, the "
+                    "space-separated AICODEGUARD_ADVISORY_SOURCES, then `advisory-sources` "
+                    "of the --config file, are used. The result is "
+                    "written to the cache folder and used when newer than the embedded data.")
+    update.add_argument("--from", dest="sources", action="append", default=[],
+                        metavar="URL-OR-FILE", help="an OSV export to read; repeatable")
+    update.add_argument("--config", metavar="FILE",
+                        help="your configuration file, for its `advisory-sources`")
+    update.add_argument("--debug", action="store_true", help="tracebacks for errors")
+
+
+def _advisories(args) -> int:
+    from .supply.advisory_update import UpdateError, update
+
+    sources = args.sources or os.environ.get("AICODEGUARD_ADVISORY_SOURCES", "").split()
+    if not sources and args.config:
+        from .config import load_file
+
+        config = load_file(args.config, trusted=True)
+        sources = list(config.advisory_sources) if config is not None else []
+    if not sources:
+        print("aicodeguard: error: no advisory source: pass --from URL-OR-FILE (an OSV "
+              "export), set AICODEGUARD_ADVISORY_SOURCES, or name a --config file with "
+              "advisory-sources", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        summary = update(sources)
+    except UpdateError as error:
+        print(f"aicodeguard: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    counts = ", ".join(f"{count:,} {ecosystem} packages"
+                       for ecosystem, count in sorted(summary.packages.items()))
+    print(f"aicodeguard: wrote advisories of {summary.date} ({summary.records:,} OSV records; "
+          f"{counts}) to {summary.path}")
+    return EXIT_CLEAN
 
 
 def _explain(args) -> int:

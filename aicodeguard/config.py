@@ -5,6 +5,9 @@ configuration wins (``.aicodeguard.toml`` before ``pyproject.toml`` in the
 same folder).  Unknown keys, unknown rule ids, wrong types and values out of
 bounds are errors that name the file and the key (all of them at once), so a typo
 never silently turns a check off.
+
+The policy (`[tool.aicodeguard.policy]`, a `policy-file`, `--policy`, `--rego`) is
+validated by `policy/native.py`; this module finds its files and decides whom to trust.
 """
 
 from __future__ import annotations
@@ -15,6 +18,13 @@ import os
 from dataclasses import dataclass, field, replace
 
 from .model import Confidence, Severity
+from .policy.native import (
+    MAX_POLICY_FILE_SIZE,
+    POLICY_KEYS,
+    PolicyError,
+    PolicySettings,
+    parse_policy,
+)
 from .reading import DEFAULT_MAX_FILE_SIZE
 from .rules import selector_problems
 from .storage import tomllib
@@ -64,6 +74,16 @@ class Config:
     # project .npmrc)?  Only the user can say yes: never a configuration file found in the
     # repository (see README, "Threat model").
     project_indexes: bool = False
+    # An OSV-compatible API for advisory look-ups of pinned versions, and the OSV exports
+    # `advisories update` reads.  User-only: a repository must not choose where its pins
+    # are sent, nor what advisory data the scanner trusts.
+    advisory_url: str | None = None
+    advisory_sources: tuple[str, ...] = ()
+    # The chain-of-custody table (custody/settings.py: AI markers, disclosure, waiver
+    # owners, CODEOWNERS); None: its defaults.
+    custody: object = None
+    # Policy as code (see README, "Policy"): gates a policy adds, Rego files to evaluate.
+    policy: PolicySettings = PolicySettings()
     # Where the configuration came from (None: defaults).
     path: str | None = None
 
@@ -86,6 +106,10 @@ USER_ONLY_KEYS = {
                        "the repository being scanned: pass --project-indexes (or "
                        "AICODEGUARD_PROJECT_INDEXES=1), or name your own configuration file "
                        "with --config",
+    **{key: f"{key} can only be set by you, not by a configuration inside the repository "
+            "being scanned (it would choose where pinned versions are sent, or what "
+            "advisory data is trusted): name your own configuration file with --config"
+       for key in ("advisory-url", "advisory-sources")},
 }
 
 
@@ -121,6 +145,19 @@ def _string_list(value, where) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: expected a list of strings")
     return value
+
+
+def _http_url(value, where):
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")) \
+            or len(value) > 2048:
+        raise ConfigError(f"{where}: expected an http(s) URL")
+    return value.rstrip("/")
+
+
+def _custody(value, where):
+    from .custody.settings import parse_custody  # it imports this module
+
+    return parse_custody(value, where)
 
 
 def _strings(value, where):
@@ -207,6 +244,12 @@ KEYS = {
     "deny-packages": ("deny_packages", _strings),
     "network-deadline": ("network_deadline", _seconds),
     "project-indexes": ("project_indexes", _boolean),
+    "advisory-url": ("advisory_url", _http_url),
+    "advisory-sources": ("advisory_sources", _strings),
+    "custody": ("custody", _custody),
+    # Read by `_policy_settings` (they need the file's folder and whom to trust).
+    "policy": ("policy", None),
+    "policy-file": ("policy", None),
 }
 
 
@@ -216,6 +259,10 @@ def _unknown_keys(keys: list[str], section: str) -> str:
     for key in keys:
         if key in ("tool", "aicodeguard") and not section:
             hints.append(" (this file takes the keys at its top level)")
+            continue
+        if key in POLICY_KEYS:
+            table = f"{section[:-1]}.policy]" if section else "[policy]"
+            hints.append(f" (a policy key: it goes in the {table} table)")
             continue
         guess = difflib.get_close_matches(key.replace("_", "-").lower(), KEYS, n=1, cutoff=0.6)
         hints.append(f" (did you mean {guess[0]!r}?)" if guess else "")
@@ -239,7 +286,7 @@ def parse_table(table: dict, path: str, section: str, *, trusted: bool = False) 
         problems.append(_unknown_keys(unknown, section))
     values = {}
     for key, value in table.items():
-        if key not in KEYS:
+        if key not in KEYS or KEYS[key][1] is None:
             continue
         if key in USER_ONLY_KEYS and not trusted:
             problems.append(USER_ONLY_KEYS[key])
@@ -250,9 +297,110 @@ def parse_table(table: dict, path: str, section: str, *, trusted: bool = False) 
             values[name] = validate(value, where)
         except ConfigError as error:
             problems.append(str(error))
+    if "policy" in table or "policy-file" in table:
+        values["policy"] = _policy_settings(table, path, section, trusted, problems)
     if problems:
         raise ConfigError(f"{path}: {'; '.join(problems)}")
     return Config(path=path, **values)
+
+
+def _policy_settings(table: dict, path: str, section: str, trusted: bool,
+                     problems: list[str]) -> PolicySettings:
+    """The `policy` table and the `policy-file` of one configuration, both at once."""
+    root = os.path.dirname(os.path.abspath(path))
+    where = f"{section[:-1]}.policy]" if section else "[policy]"
+    settings = PolicySettings()
+    if "policy" in table:
+        try:
+            settings = _with_rego_paths(parse_policy(table["policy"], where), root, trusted,
+                                        where, path)
+        except (PolicyError, ConfigError) as error:
+            problems.append(str(error))
+    if "policy-file" in table:
+        key = f"{section} policy-file" if section else "policy-file"
+        value = table["policy-file"]
+        try:
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{key}: expected the path of a policy file (TOML)")
+            shared, _ = load_policy_file(_inside(value, root, trusted, key), trusted=trusted)
+            settings = settings.stricter(shared)
+        except ConfigError as error:
+            problems.append(str(error))
+    return settings
+
+
+def _inside(name: str, root: str, trusted: bool, where: str) -> str:
+    """The absolute path of a file a configuration names.  A configuration found inside
+    the scanned repository may only name files inside its own folder (DESIGN.md, "Trust
+    boundary"); the user's own (`--config`, `--policy`) may name any."""
+    resolved = os.path.normpath(os.path.join(root, os.path.expanduser(name) if trusted
+                                             else name))
+    if not trusted:
+        real = os.path.realpath(resolved)
+        inside = os.path.commonpath([real, os.path.realpath(root)]) == os.path.realpath(root)
+        if os.path.isabs(name) or not inside:
+            raise ConfigError(f"{where}: {name!r} is outside the configuration's folder; a "
+                              "configuration inside the repository may only name files "
+                              "inside it (pass a shared policy with --policy or --rego)")
+    if not os.path.isfile(resolved):
+        raise ConfigError(f"{where}: {name!r}: no such file")
+    return resolved
+
+
+def _with_rego_paths(settings: PolicySettings, root: str, trusted: bool, where: str,
+                     source: str) -> PolicySettings:
+    problems, files = [], []
+    for name in settings.rego:
+        try:
+            files.append(_inside(name, root, trusted, f"{where} rego"))
+        except ConfigError as error:
+            problems.append(str(error))
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return replace(settings, rego=tuple(files), sources=(source,))
+
+
+def load_policy_file(path: str, *, trusted: bool) -> tuple[PolicySettings, frozenset[str]]:
+    """A standalone policy file (TOML with the policy table's keys at its top level, or in
+    a `[policy]` table) and the keys it sets.  `trusted`: named by the user (`--policy`)."""
+    try:
+        if os.path.getsize(path) > MAX_POLICY_FILE_SIZE:
+            raise ConfigError(f"{path}: policy file larger than "
+                              f"{MAX_POLICY_FILE_SIZE // 1024} KiB")
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    table, where = document, ""
+    if set(document) == {"policy"}:
+        table, where = document["policy"], "[policy]"
+    try:
+        settings = parse_policy(table, where)
+        settings = _with_rego_paths(settings, os.path.dirname(os.path.abspath(path)), trusted,
+                                    where or "rego", os.path.abspath(path))
+    except (PolicyError, ConfigError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    return settings, frozenset(table) & frozenset(POLICY_KEYS)
+
+
+def with_user_policy(config: Config, policy_file: str | None,
+                     rego_files: list[str] | None) -> Config:
+    """The user's `--policy FILE` (its scalar keys replace the repository's, its lists add)
+    and `--rego FILE`s (added)."""
+    settings = config.policy
+    if policy_file:
+        user, keys = load_policy_file(os.path.abspath(policy_file), trusted=True)
+        settings = settings.overridden_by(user, keys)
+    if rego_files:
+        paths = []
+        for name in rego_files:
+            if not os.path.isfile(name):
+                raise ConfigError(f"--rego {name}: no such file")
+            paths.append(os.path.abspath(name))
+        settings = replace(settings, rego=tuple(dict.fromkeys((*settings.rego, *paths))))
+    return replace(config, policy=settings) if settings is not config.policy else config
 
 
 def _pyproject_table(document: dict, path: str) -> dict | None:

@@ -36,9 +36,10 @@ ANALYZERS = {
     "javascript": "aicodeguard.rules.javascript.analyzer",
     "typescript": "aicodeguard.rules.javascript.analyzer",
     "tsx": "aicodeguard.rules.javascript.analyzer",
-    # Manifests and install instructions: package references only (supply/analyzer.py).
+    # Manifests, lock files and install instructions: package references and pinned
+    # versions only (supply/analyzer.py).
     **dict.fromkeys(("requirements", "pyproject", "setup-cfg", "pipfile", "package-json",
-                     "shell", "dockerfile", "markdown", "notebook"),
+                     "lockfile", "shell", "dockerfile", "markdown", "notebook"),
                     "aicodeguard.supply.analyzer"),
     # .env, configuration and AI instruction files: checked by the text passes only
     # (text_kinds.py says which files and why).

@@ -9,7 +9,10 @@ aicodeguard version checked each commit and with what result: the pre-commit sca
 leaves a record naming the tree it checked, and the post-commit hook turns it into a
 note only if the commit has exactly that tree.  The hook starts ``python -I -m
 aicodeguard`` (or the console script), so nothing in the repository is importable while
-it is checked (`isolated_python`).  The hook texts are `TEMPLATES`;
+it is checked (`isolated_python`).  With ``--trailer`` a commit-msg hook appends a
+``Checked-by: aicodeguard ...`` trailer from the same record (`custody.checked`) and
+enforces the custody table's require-ai-disclosure and require-prompt-ref.  The hook
+texts are `TEMPLATES`;
 ``hooks/`` in the source tree holds the same texts for people who copy them by hand.
 """
 
@@ -20,13 +23,13 @@ import shlex
 import subprocess
 import sys
 
-from . import __version__
 from .gitdiff import GitError, git
 
 MARKER = "# aicodeguard-hook"  # marks a hook this module wrote
 PREVIOUS_SUFFIX = ".pre-aicodeguard"
 NOTES_REF = "aicodeguard"
 NOTES_SETTING = "aicodeguard.notes"  # git config switch read by the pre-commit hook
+TRAILER_SETTING = "aicodeguard.trailer"  # the same, for the commit-msg hook's record
 RECORD_FILE = "aicodeguard-check"  # in the git folder, from pre-commit to post-commit
 
 PRE_COMMIT = """\
@@ -47,8 +50,9 @@ set -- scan --staged --hook
 if [ -f .aicodeguard-baseline.json ]; then
     set -- "$@" --baseline .aicodeguard-baseline.json
 fi
-if [ "$(git config --bool aicodeguard.notes)" = true ]; then
-    set -- "$@" --record-check  # for the post-commit hook's git note
+if [ "$(git config --bool aicodeguard.notes)" = true ] ||
+   [ "$(git config --bool aicodeguard.trailer)" = true ]; then
+    set -- "$@" --record-check  # for the git note and the Checked-by trailer
 fi
 
 # Never run what is checked: `python -I` keeps the repository off the import path and
@@ -88,7 +92,32 @@ if [ -f "$record" ]; then
 fi
 """
 
-TEMPLATES = {"pre-commit": PRE_COMMIT, "post-commit": POST_COMMIT}
+COMMIT_MSG = """\
+#!/bin/sh
+# aicodeguard-hook: appends `Checked-by: aicodeguard <version>; policy ...; findings ...;
+# waivers ...` to the message when the pre-commit hook checked exactly the content being
+# committed, and refuses a message that breaks the `custody` table of the configuration
+# (require-ai-disclosure, require-prompt-ref).  Installed by `aicodeguard install-hooks
+# --trailer`.
+
+previous="$(dirname "$0")/commit-msg.pre-aicodeguard"
+if [ -x "$previous" ]; then
+    "$previous" "$@" || exit $?
+fi
+
+unset PYTHONPATH PYTHONHOME PYTHONUSERBASE
+AICODEGUARD_PYTHON={python}
+if [ -n "$AICODEGUARD_PYTHON" ] && [ -x "$AICODEGUARD_PYTHON" ]; then
+    exec "$AICODEGUARD_PYTHON" -I -m aicodeguard commit-msg "$1"
+elif command -v aicodeguard >/dev/null 2>&1; then
+    exec aicodeguard commit-msg "$1"
+fi
+echo "aicodeguard: not installed, so the commit message was not checked. Install it" >&2
+echo "(pip install aicodeguard) or remove this hook: $0" >&2
+exit 1
+"""
+
+TEMPLATES = {"pre-commit": PRE_COMMIT, "post-commit": POST_COMMIT, "commit-msg": COMMIT_MSG}
 
 
 def hook_text(name: str, python: str | None) -> str:
@@ -141,17 +170,23 @@ def _write_hook(path: str, name: str, python: str | None) -> None:
     os.replace(temporary, path)
 
 
-def install(notes: bool = False) -> int:
+def install(notes: bool = False, trailer: bool = False) -> int:
     folder = hooks_dir()
     os.makedirs(folder, exist_ok=True)
     python = isolated_python()
     if python is None:
         print("aicodeguard: `python -I` does not find this aicodeguard (a user-site install?); "
               "the hook runs the `aicodeguard` command found on PATH")
-    for name in ("pre-commit", "post-commit") if notes else ("pre-commit",):
+    names = ["pre-commit"] + (["commit-msg"] if trailer else []) + \
+        (["post-commit"] if notes else [])
+    for name in names:
         status = _install_one(folder, name, python)
         if status:
             return status
+    if trailer:
+        git("config", TRAILER_SETTING, "true")
+        print("aicodeguard: each checked commit gets a `Checked-by: aicodeguard ...` trailer "
+              "(see them with `aicodeguard audit`)")
     if notes:
         git("config", NOTES_SETTING, "true")
         print(f"aicodeguard: each checked commit gets a git note in refs/notes/{NOTES_REF} "
@@ -201,27 +236,37 @@ def uninstall() -> int:
             print(f"aicodeguard: removed the hook and restored your previous {shown}")
         else:
             print(f"aicodeguard: removed the hook {shown}")
-    try:
-        git("config", "--unset", NOTES_SETTING)
-    except GitError:
-        pass  # was not set
+    for setting in (NOTES_SETTING, TRAILER_SETTING):
+        try:
+            git("config", "--unset", setting)
+        except GitError:
+            pass  # was not set
     return 0
 
 
-def record_check(summary: str, passed: bool) -> None:
-    """Leave the post-commit hook a record of this check of the index (see module doc).
+def record_check(summary: str, passed: bool, *, findings: int = 0, policy: str = "default",
+                 paths=None) -> None:
+    """Leave the post-commit hook (git note) and the commit-msg hook (trailer) a record of
+    this check of the index (see module doc and `custody.checked`).
 
-    Written only when the check passed; a failed check removes an older record, so a
-    later `git commit --no-verify` of other content gets no note.
+    The note's record is written only when the check passed; a failed check removes an
+    older one, so a later `git commit --no-verify` of other content gets no note, and
+    marks the trailer's record failed.  `findings`: what the passing check still reported;
+    `policy`: `custody.checked.policy_hash` of the configuration; `paths`: the files it was
+    given (None: the staged files).
     """
+    from .custody.checked import note_text, record
+
     try:
         path = os.fsdecode(git("rev-parse", "--git-path", RECORD_FILE).rstrip(b"\n"))
-        if not passed:
+        current = record(passed=passed, findings=findings, policy=policy, summary=summary,
+                         paths=paths)
+        notes = git("config", "--bool", "--default", "false", NOTES_SETTING).strip() == b"true"
+        if not passed or current.get("failed") or not notes:
             if os.path.exists(path):
                 os.remove(path)
             return
-        tree = git("write-tree").decode().strip()  # the tree `git commit` is about to record
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(f"{tree}\nChecked by aicodeguard {__version__}: passed.\n{summary}\n")
+            handle.write(f"{current['tree']}\n{note_text(current)}")
     except (GitError, OSError):
-        pass  # a missing note must never block a commit
+        pass  # a missing note or trailer must never block a commit

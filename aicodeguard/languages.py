@@ -33,6 +33,9 @@ EXTENSIONS = {
 FILE_NAMES = {
     "pyproject.toml": "pyproject", "setup.cfg": "setup-cfg", "Pipfile": "pipfile",
     "package.json": "package-json", "Dockerfile": "dockerfile", "Containerfile": "dockerfile",
+    # Lock files: their exact versions are checked for known vulnerabilities (supply/).
+    **dict.fromkeys(("Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock", "package-lock.json",
+                     "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"), "lockfile"),
 }
 
 _SHEBANG = re.compile(rb"^#![^\n]*?\b(python[0-9.]*|node|nodejs|deno|bun|bash|sh|zsh|dash)\b")

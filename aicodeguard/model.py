@@ -178,6 +178,20 @@ class ImportRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Pin:
+    """A version requirement a manifest or lock file writes for one package, for the
+    known-vulnerability checks (`supply/vulnerable.py`)."""
+
+    name: str
+    ecosystem: str  # "pypi" or "npm"
+    # A PEP 440 specifier set ("==2.19.0", ">=2,<3") or an npm range ("4.17.4", "^4.17.4");
+    # Poetry's `^`/`~` and a bare version are given in PEP 440 terms.
+    spec: str
+    location: Location  # where the version is written (the name's place when there is none)
+    source: str = "requirement"  # requirement, constraint, pyproject, Pipfile, lockfile ...
+
+
+@dataclass(frozen=True, slots=True)
 class Suppression:
     """An ``aicodeguard: ignore[...]`` comment; `rule_ids` empty means every rule."""
 
@@ -221,3 +235,6 @@ class FileResult:
     # module by its framework structure or its project-relative path; "generated").
     # Policy lowers the confidence of findings in such files.
     context: frozenset[str] = frozenset()
+    # Versions the file pins or allows (manifests and lock files), judged per run
+    # against the advisory data (`supply/vulnerable.check_pins`).
+    pins: list[Pin] = field(default_factory=list)

@@ -17,6 +17,7 @@ from .model import (
     Location,
     Note,
     NoteLevel,
+    Pin,
     Related,
     Severity,
     Suppression,
@@ -98,6 +99,9 @@ def result_to_dict(result: FileResult) -> dict:
         "suppressions": [[s.line, s.column, s.end_column, list(s.applies_to), list(s.rule_ids),
                           s.reason, s.line_text] for s in result.suppressions],
         "context": sorted(result.context),
+        "pins": [{"name": p.name, "ecosystem": p.ecosystem, "spec": p.spec, "source": p.source,
+                  "location": location_to_dict(p.location, with_path=False)}
+                 for p in result.pins],
     }
 
 
@@ -112,4 +116,6 @@ def result_from_dict(data: dict, path: str) -> FileResult:
         suppressions=[Suppression(s[0], s[1], s[2], tuple(s[3]), tuple(s[4]), s[5], s[6])
                       for s in data["suppressions"]],
         context=frozenset(data["context"]),
+        pins=[Pin(p["name"], p["ecosystem"], p["spec"], _location(p["location"], path),
+                  p["source"]) for p in data["pins"]],
     )

@@ -19,6 +19,9 @@ _PATTERN = re.compile(
 )
 _REASON_NOISE = " \t:-—–*/>"
 _PLACEHOLDER = re.compile(r"<[^<>]*>?|\.\.\.|(?i:reason|todo|fixme|tbd|xxx)")
+# Waiver fields written before the reason: `ignore[AIG101] until=2027-03-01 owner=@team why`.
+# They stay in `reason` (waivers.py reads them there); a reason of fields only is none.
+_LEADING_FIELDS = re.compile(r"^(?:\s*\b(?:until|owner)=\S+)+\s*")
 
 
 def find_suppressions(source: SourceFile) -> list[Suppression]:
@@ -34,8 +37,10 @@ def find_suppressions(source: SourceFile) -> list[Suppression]:
                             if part.strip()}))
         reason = match.group("reason").strip(_REASON_NOISE)
         reason = reason.removesuffix("-->").removesuffix("*/").strip(_REASON_NOISE)
-        if _PLACEHOLDER.fullmatch(reason):
+        if _PLACEHOLDER.fullmatch(reason) or _PLACEHOLDER.fullmatch(_without_fields(reason)):
             reason = ""  # an editor's `<reason>` placeholder left unedited is no reason
+        elif not _without_fields(reason):
+            reason = ""  # `until=` and `owner=` (waivers.py) alone say nothing about why
         column = start - line_start + 1
         found.append(Suppression(
             line=row + 1,
@@ -47,3 +52,7 @@ def find_suppressions(source: SourceFile) -> list[Suppression]:
             line_text=source.snippet(row),
         ))
     return found
+
+
+def _without_fields(reason: str) -> str:
+    return _LEADING_FIELDS.sub("", reason).strip(_REASON_NOISE)

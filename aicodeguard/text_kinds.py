@@ -9,7 +9,8 @@ Chosen deliberately, so a scan does not read every file of a repository:
   - ``ai-instructions``: the files that steer AI coding assistants (Cursor, Windsurf,
     Copilot, Claude Code, Gemini, Cline, Aider rules; MCP server configurations), where
     hidden Unicode and injected instructions reach the assistant unread by people.
-Lock files and other generated data are left out: they are large and hold no settings.
+Other generated data is left out: it is large and holds no settings.  (Lock files are a
+kind of their own, "lockfile" in languages.py: their pinned versions are checked.)
 Markdown, shell scripts and Dockerfiles are already read (for package names) and get the
 text passes too.
 """

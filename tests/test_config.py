@@ -51,7 +51,7 @@ def test_dot_file_wins_over_pyproject_in_the_same_folder(tmp_path):
     ("network-deadline = -inf", "got -inf"),
     ("select = []", "select: empty, so no rule would run"),
     ("select = ['AIG1O1']", "select: unknown rule id 'AIG1O1' (did you mean AIG101?)"),
-    ("ignore = ['AIG999']", "ignore: unknown rule id 'AIG999' (did you mean AIG809?)"),
+    ("ignore = ['AIG999']", "ignore: unknown rule id 'AIG999' (did you mean AIG902?)"),
     ("ignore = ['']", "ignore: empty rule id"),
     ("test-ignore = ['AIG3O1']", "test-ignore: unknown rule id 'AIG3O1' (did you mean AIG301?)"),
     ("[per-file-ignores]\n'x/*' = ['AIG51']\n'y/*' = ['AIGS02']",

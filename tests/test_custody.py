@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from aicodeguard.custody.audit import AuditOptions, audit, render_text
@@ -68,7 +70,8 @@ def test_audit_tells_assisted_checked_dependencies_waivers_and_gate_changes(hist
     assert report["summary"] == {
         "commits": 3, "ai_assisted": 1, "ai_assisted_share": 0.333, "checked": 1,
         "ai_assisted_unchecked": 0, "ai_assisted_without_prompt_ref": 0, "waivers_added": 1,
-        "control_file_changes": 1}
+        "control_file_changes": 1, "waivers": 1, "waivers_expired": 0,
+        "waivers_without_owner": 0}
     assert helper["ai_tools"] == ["Claude"] and helper["prompt_refs"] == ["session-7"]
     assert helper["checked_by"].startswith("aicodeguard 0.1.0; policy 1a2b3c")
     assert helper["dependencies"] == [
@@ -92,3 +95,83 @@ def test_audit_tells_assisted_checked_dependencies_waivers_and_gate_changes(hist
 def test_a_range_limits_the_audit(history):
     report = audit(history.path, AuditOptions(revisions=("HEAD~1..HEAD",)))
     assert [c["subject"] for c in report["commits"]] == ["Loosen the gate"]
+
+
+def test_custody_settings_are_validated_with_the_nearest_key(tmp_path):
+    from aicodeguard.config import ConfigError
+    from aicodeguard.custody.settings import load_custody
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.aicodeguard.custody]\nai-markers = ['^\\[bot\\]']\n"
+        "ai-identities = [{tool = 'Acme Bot', pattern = 'acme-bot@'}]\n"
+        "require-waiver-owner = true\n")
+    settings = load_custody(str(tmp_path))
+    assert settings.ai_markers == (r"^\[bot\]",) and settings.require_waiver_owner
+    assert read("x\n\nCo-authored-by: acme <acme-bot@corp.example>", (),
+                settings.ai_identities).ai_tools == ("Acme Bot",)
+    (tmp_path / ".aicodeguard.toml").write_text(
+        "[custody]\nrequire-prompt-refs = true\nai-identities = [{tool = 'x'}]\n")
+    with pytest.raises(ConfigError) as raised:
+        load_custody(str(tmp_path))
+    assert "unknown key 'require-prompt-refs' (did you mean 'require-prompt-ref'?)" in \
+        str(raised.value) and "ai-identities entry 1" in str(raised.value)
+
+
+def test_audit_lists_every_waiver_at_head_with_age_owner_and_expiry(history):
+    import datetime
+
+    history.write(".aicodeguard-waivers.toml",
+                  '[[waiver]]\nfingerprint = "0123456789abcdef:1"\nrule = "AIG601"\n'
+                  'path = "requirements.txt"\nreason = "internal mirror name"\n'
+                  'until = 2026-01-01\napprover = "@lead"\n')
+    history.write("CODEOWNERS", "/.aicodeguard.toml @sec-team\n")
+    history.git("add", "-A")
+    history.git("commit", "-q", "-m", "Waive the mirror name")
+    on = datetime.date(2027, 3, 2)
+    report = audit(history.path, AuditOptions(today=on))
+    inline, entry = report["waivers"][1], report["waivers"][0]
+    assert (inline["kind"], inline["path"], inline["rules"], inline["owner"]) == (
+        "inline", "db.py", ["AIG101"], "@sec-team")
+    assert inline["until"] == "2027-03-01" and inline["expired"] is True
+    assert inline["ai_assisted"] is True and inline["age_days"] >= 0
+    assert (entry["kind"], entry["waived_path"], entry["owner"], entry["expired"]) == (
+        "file", "requirements.txt", None, True)
+    assert report["summary"]["waivers_expired"] == 2
+    assert report["summary"]["waivers_without_owner"] == 1
+    [waived] = report["commits"][0]["waivers"]
+    assert (waived["rules"], waived["until"]) == (["AIG601"], "2026-01-01")
+    owners = {item["path"]: item["owners"] for item in report["gate_files"]}
+    assert owners == {".aicodeguard.toml": ["@sec-team"], ".aicodeguard-waivers.toml": [],
+                      "CODEOWNERS": []}
+    text = render_text(report)
+    assert "AIG101 db.py:2: @sec-team, EXPIRED" in text
+    assert "Gate files no CODEOWNERS entry covers: .aicodeguard-waivers.toml, CODEOWNERS" in text
+
+
+def test_blame_a_dependency_by_name_and_a_stale_trailer(history):
+    history.git("commit", "-q", "--allow-empty", "-m", "Claim\n\nChecked-by: aicodeguard "
+                "0.1.0; policy default; findings 0; waivers none; tree 000000000000")
+    report = audit(history.path, AuditOptions(blame=("Flask",)))
+    [item] = report["blame"]
+    assert (item["target"], item["dependency"], item["subject"]) == (
+        "requirements.txt:1", "Flask", "Add the query helper")
+    assert item["ai_assisted"] is True
+    claim = report["commits"][0]
+    assert claim["checked"] is False and claim["check_stale"] is True
+    assert audit(history.path, AuditOptions(blame=("nonexistent-pkg",)))["blame"][0][
+        "commit"] is None
+
+
+def test_the_audit_command_writes_json(history, cli):
+    import json
+
+    out = os.path.join(history.path, "audit.json")
+    done = cli("audit", "HEAD~1..HEAD", "--blame", "db.py:2", "--format", "json", "-o", out,
+               cwd=history.path, env={"AICODEGUARD_TODAY": "2027-03-02"})
+    assert done.returncode == 0, done.err
+    with open(out) as handle:
+        report = json.load(handle)
+    assert report["today"] == "2027-03-02" and len(report["commits"]) == 1
+    assert report["blame"][0]["ai_assisted"] is True
+    bad = cli("audit", "no-such-rev", cwd=history.path)
+    assert bad.returncode == 2 and "aicodeguard: error:" in bad.err

@@ -120,7 +120,7 @@ def test_a_lookalike_name_is_reported_once_per_file():
     ("pyproject.toml", "pyproject"),
     (".npmrc", "config"),
     ("infra/prod.tfvars", "config"),
-    ("package-lock.json", None),
+    ("package-lock.json", "lockfile"),
     ("notes.txt", None),
 ])
 def test_file_kinds(path, kind):

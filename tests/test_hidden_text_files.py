@@ -39,10 +39,11 @@ EXPECTED = {
     (".cursorrules", "AIG703"), (".github/copilot-instructions.md", "AIG710"),
     (".cursor/rules/style.mdc", "AIG712"), ("AGENTS.md", "AIG714"), (".mcp.json", "AIG302"),
     (".env", "AIG306"), ("deploy/docker-compose.yml", "AIG306"),
+    ("package-lock.json", "AIG302"),  # lock files are read (versions, and tokens in URLs)
 }
 
 
-def test_a_folder_scan_reads_instruction_env_and_config_files_only(tmp_path):
+def test_a_folder_scan_reads_instruction_env_config_and_lock_files_only(tmp_path):
     for name, text in FILES.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)

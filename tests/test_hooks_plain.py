@@ -218,7 +218,7 @@ def test_install_outside_a_repository_is_a_usage_error(tmp_path):
 
 
 def test_the_shipped_hook_is_the_installed_one_and_works_when_copied_by_hand(repo):
-    for name in ("pre-commit", "post-commit"):
+    for name in ("pre-commit", "post-commit", "commit-msg"):
         shipped = os.path.join(REPO, "hooks", name)
         with open(shipped) as handle:
             assert handle.read() == hook_text(name, None), \

@@ -101,7 +101,10 @@ def test_json_matches_its_documented_schema(cli, app):
     assert document["summary"]["by_severity"]["critical"] == 1
     first = document["findings"][0]
     assert first["cwe"] == ["CWE-89"] and first["related"][0]["location"]["line"] == 6
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"
+    assert first["tags"] == ["A03:2021 Injection", "CWE Top 25 (2025) #2: CWE-89",
+                             "PCI-DSS-6.2.4 injection"]
+    assert (first["gate"], first["failed_by"]) == ("fail", ["fail-on"])
     assert [(f["confidence"], f["evidence"]) for f in document["findings"]] == \
         [("high", "remote-input"), ("medium", "parameter")]
     summary = document["summary"]
@@ -116,10 +119,12 @@ to `cur.execute`; pass values as query parameters instead; it carries request da
         cur.execute("SELECT * FROM items WHERE title = '%s'" % term)
                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
     = request data enters here: `request.args.get("q")` (app.py:6:12)
+    tags: A03:2021 · Top25 #2 · PCI injection
 app.py:11:17: AIG101 [high · medium confidence] SQL built with an f-string is passed to \
 `cur.execute`; pass values as query parameters instead
         cur.execute(f"SELECT * FROM items WHERE id = {item_id}")
                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    tags: A03:2021 · Top25 #2 · PCI injection
 
 error: broken.py: not valid UTF-8 (byte 0xff at offset 5) and no coding cookie; not checked
 

@@ -13,7 +13,7 @@ import pytest
 from aicodeguard.supply.snapshot import embedded
 from tests.registry_server import RegistryServer, closed_port_url
 
-REQUIREMENTS = "requests>=2\nreqeusts==1.0\nzzq-invented-helper\n"
+REQUIREMENTS = "requests>=2.32.3\nreqeusts==1.0\nzzq-invented-helper\n"
 
 
 def project(tmp_path, files: dict[str, str]):

@@ -40,7 +40,7 @@ def marked(result, text: str) -> list[str]:
     ("Dockerfile", "dockerfile"), ("Dockerfile.dev", "dockerfile"),
     ("ci.dockerfile", "dockerfile"),
     ("scripts/install.sh", "shell"), ("README.md", "markdown"), ("demo.ipynb", "notebook"),
-    ("notes.txt", None), ("Pipfile.lock", None), ("package-lock.json", None),
+    ("notes.txt", None), ("Pipfile.lock", "lockfile"), ("package-lock.json", "lockfile"),
 ])
 def test_file_kinds(path, kind):
     assert language_for_name(path) == kind

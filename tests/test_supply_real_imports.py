@@ -234,7 +234,7 @@ by lock files these days.
 
 def test_a_file_named_like_a_manifest_is_read_only_if_it_is_one(tmp_path):
     write(tmp_path, {"docs/constraints.txt": RST_CONSTRAINTS,
-                     "requirements.txt": "requests>=2\nzzq-made-up-dependency==1.0\n"})
+                     "requirements.txt": "requests>=2.32.3\nzzq-made-up-dependency==1.0\n"})
     outcome = api.scan_paths([str(tmp_path)], OFFLINE)
     found = {(os.path.relpath(f.location.path, tmp_path), f.rule_id)
              for f in outcome.findings if f.rule_id.startswith("AIG6")}

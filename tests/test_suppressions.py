@@ -52,7 +52,7 @@ def test_unused_and_unknown_suppressions(cli, tmp_path):
     assert run(cli, tmp_path, source, "--select", "AIG0,AIG4")[1] == [(2, "AIG003")]
     result = cli("scan", "--format", "json", cwd=tmp_path)
     messages = [f["message"] for f in json.loads(result.out)["findings"]]
-    assert "suppression names unknown rule id AIG999 (did you mean AIG809?); it silences " \
+    assert "suppression names unknown rule id AIG999 (did you mean AIG902?); it silences " \
         "nothing" in messages
     (tmp_path / ".aicodeguard.toml").write_text("report-unused-suppressions = false\n")
     assert run(cli, tmp_path, source)[1] == []

@@ -1,7 +1,8 @@
 """The history as `audit` needs it, read with git's own plumbing in a fixed number of
 processes whatever the number of commits: one `git log` for the messages (and notes),
-one for the diffs of dependency manifests, one for suppression comments (git's `-G`
-does the filtering), one for the files that control the gate.
+one for the paths each commit changed (the gate's files, which manifests to read), one
+for the diffs of those manifests, two for suppression comments (git's `-G` does the
+filtering) and the waiver file.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CONTROL_PATHSPECS = (
     "docs/CODEOWNERS", ".gitlab/CODEOWNERS", ".pre-commit-config.yaml",
 )
 SUPPRESSION = r"aicodeguard:[[:space:]]*ignore"
+WAIVER_FILE = ".aicodeguard-waivers.toml"
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Commit:
     date: str
     message: str
     note: str = ""
+    tree: str = ""
     dependencies: list[dict] = field(default_factory=list)
     waivers: list[dict] = field(default_factory=list)
     control_files: list[str] = field(default_factory=list)
@@ -62,13 +65,15 @@ def _git(folder: str, *args: str) -> str:
 def commits(folder: str, revisions: list[str]) -> list[Commit]:
     """Every commit of `revisions` (git log arguments), newest first."""
     out = _git(folder, "log", "--notes=aicodeguard", "--no-color",
-               f"--format={RECORD}%H{FIELD}%P{FIELD}%an{FIELD}%ae{FIELD}%aI{FIELD}%B{FIELD}%N",
+               f"--format={RECORD}%H{FIELD}%P{FIELD}%an{FIELD}%ae{FIELD}%aI{FIELD}%T{FIELD}%B"
+               f"{FIELD}%N",
                *revisions, "--")
     found = []
     for record in out.split(RECORD)[1:]:
-        sha, parents, author, email, date, message, note = (record.split(FIELD) + [""] * 7)[:7]
+        sha, parents, author, email, date, tree, message, note = \
+            (record.split(FIELD) + [""] * 8)[:8]
         found.append(Commit(sha, tuple(parents.split()), author, email, date,
-                            message.strip(), note.strip()))
+                            message.strip(), note.strip(), tree))
     return found
 
 
@@ -92,25 +97,95 @@ def _patches(folder: str, revisions: list[str], *options: str) -> Iterator[tuple
                 yield sha.strip(), path, line
 
 
-def manifest_changes(folder: str, revisions: list[str]) -> Iterator[tuple[str, str, str]]:
-    yield from _patches(folder, revisions, "--", *MANIFEST_PATHSPECS)
+# The same sets as regular expressions over the paths `changed_paths` lists: a wildcard
+# pathspec makes git walk every tree of every commit (seconds on a long history), a list
+# of the changed paths costs one tree diff per commit.
+MANIFEST_NAME = re.compile(r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|requirements/[^/]*\.txt"
+                           r"|constraints[^/]*\.txt|pyproject\.toml|setup\.cfg|Pipfile"
+                           r"|package\.json)$")
+CONTROL_NAME = re.compile(r"^(?:\.aicodeguard\.toml|pyproject\.toml|\.aicodeguard-waivers\.toml"
+                          r"|\.aicodeguard-baseline\.json|(?:\.github/|docs/|\.gitlab/)?CODEOWNERS"
+                          r"|\.pre-commit-config\.yaml)$|\.rego$")
 
 
-def suppression_changes(folder: str, revisions: list[str]) -> Iterator[tuple[str, str, str]]:
-    for sha, path, line in _patches(folder, revisions, f"-G{SUPPRESSION}",
-                                    "--", ".", ".aicodeguard-waivers.toml"):
-        if re.search(r"aicodeguard:\s*ignore", line) or path.endswith("aicodeguard-waivers.toml"):
-            yield sha, path, line
-
-
-def control_changes(folder: str, revisions: list[str]) -> dict[str, list[str]]:
-    out = _git(folder, "log", "--no-color", "--name-only", f"--format={RECORD}%H",
-               *revisions, "--", *CONTROL_PATHSPECS)
+def changed_paths(folder: str, revisions: list[str]) -> dict[str, list[str]]:
+    """{commit: paths it added, changed or deleted} (against its first parent)."""
+    out = _git(folder, "-c", "core.quotePath=false", "log", "--no-color", "--name-only",
+               "--no-renames", f"--format={RECORD}%H", *revisions, "--")
     changed: dict[str, list[str]] = {}
     for record in out.split(RECORD)[1:]:
         sha, _, names = record.partition("\n")
         changed[sha.strip()] = [name for name in names.split("\n") if name.strip()]
     return changed
+
+
+def manifest_changes(folder: str, revisions: list[str], paths=None
+                     ) -> Iterator[tuple[str, str, str]]:
+    """Added and removed lines of dependency manifests; `paths`: the manifests to look at
+    (from `changed_paths`; None: find them with wildcard pathspecs, slower)."""
+    if paths is None:
+        yield from _patches(folder, revisions, "--", *MANIFEST_PATHSPECS)
+        return
+    paths = sorted(paths)
+    for start in range(0, len(paths), 500):
+        chunk = [f":(literal){path}" for path in paths[start:start + 500]]
+        yield from _patches(folder, revisions, "--", *chunk)
+
+
+def suppression_changes(folder: str, revisions: list[str]) -> Iterator[tuple[str, str, str]]:
+    """Lines with a suppression comment, and every line of the waiver file (whose changes
+    `-G` would not select), newest commit first within each of the two passes."""
+    for sha, path, line in _patches(folder, revisions, f"-G{SUPPRESSION}",
+                                    "--", ".", f":(exclude){WAIVER_FILE}"):
+        if re.search(r"aicodeguard:\s*ignore", line):
+            yield sha, path, line
+    yield from _patches(folder, revisions, "--", WAIVER_FILE)
+
+
+def grep(folder: str, revision: str, pattern: str, *pathspecs: str) -> list[tuple[str, int, str]]:
+    """(path, line, text) of each line matching the extended regular expression `pattern` in
+    `revision`'s tree (none when nothing matches)."""
+    try:
+        out = _git(folder, "grep", "-I", "-n", "-z", "-E", "-e", pattern, revision, "--",
+                   *pathspecs)
+    except GitError:
+        return []  # exit status 1: no match
+    found = []
+    prefix = f"{revision}:"
+    for record in out.split("\n"):
+        path, _, rest = record.partition("\0")
+        number, _, text = rest.partition("\0")
+        if number.isdigit():
+            found.append((path.removeprefix(prefix), int(number), text))
+    return found
+
+
+def blame_lines(folder: str, path: str, lines: list[int], revision: str = "HEAD"
+                ) -> dict[int, tuple[str, int]]:
+    """{line: (commit, committer time)} for `lines` of `path` at `revision`, in one process."""
+    ranges = [arg for line in sorted(set(lines)) for arg in ("-L", f"{line},{line}")]
+    try:
+        out = _git(folder, "blame", "--porcelain", *ranges, revision, "--", path)
+    except GitError:
+        return {}
+    times: dict[str, int] = {}
+    found: dict[int, str] = {}
+    sha = ""
+    for line in out.split("\n"):
+        head = line.split()
+        if len(head) >= 3 and len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+            sha = head[0]
+            found[int(head[2])] = sha
+        elif line.startswith("committer-time "):
+            times[sha] = int(line.split()[1])
+    return {number: (sha, times.get(sha, 0)) for number, sha in found.items()}
+
+
+def show(folder: str, revision: str, path: str) -> str | None:
+    try:
+        return _git(folder, "show", f"{revision}:{path}")
+    except GitError:
+        return None
 
 
 def blame(folder: str, path: str, line: int, revision: str = "HEAD") -> str | None:

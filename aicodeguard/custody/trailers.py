@@ -50,15 +50,21 @@ class Custody:
     evidence: tuple[str, ...]  # the trailers or lines that said so
     prompt_refs: tuple[str, ...]
     checked_by: str | None  # the aicodeguard trailer, if any
+    declared_unassisted: bool = False  # an explicit `AI-assisted: no` (or another negative)
 
     @property
     def ai_assisted(self) -> bool:
         return bool(self.ai_tools)
 
 
-def read(message: str, extra_markers: tuple[str, ...] = ()) -> Custody:
+def read(message: str, extra_markers: tuple[str, ...] = (),
+         extra_identities: tuple[tuple[str, str], ...] = ()) -> Custody:
     """`extra_markers`: a team's own patterns (regular expressions) that mark a message
-    as AI-assisted, from the configuration."""
+    as AI-assisted; `extra_identities`: (tool, pattern) pairs that name an assistant in a
+    `Co-authored-by:` trailer, checked before the built-in ones; both from the
+    configuration (`custody.settings`)."""
+    identities = _compiled(extra_identities) + COMPILED_IDENTITIES
+    negative = False
     tools: list[str] = []
     evidence: list[str] = []
     prompts: list[str] = []
@@ -66,27 +72,30 @@ def read(message: str, extra_markers: tuple[str, ...] = ()) -> Custody:
     for key, value in trailers(message):
         lowered = key.lower()
         if lowered == "co-authored-by":
-            tool = _assistant(value)
+            tool = _assistant(value, identities)
             if tool:
                 tools.append(tool)
                 evidence.append(f"{key}: {value}")
-        elif lowered in DISCLOSURE_TRAILERS and value.strip().lower() not in NEGATIVE_VALUES:
+        elif lowered in DISCLOSURE_TRAILERS and value.strip().lower() in NEGATIVE_VALUES:
+            negative = True
+        elif lowered in DISCLOSURE_TRAILERS:
             named = value.strip() if value.strip().lower() not in _AFFIRMATIVE else ""
-            tools.append(_assistant(value) or named or "unnamed assistant")
+            tools.append(_assistant(value, identities) or named or "unnamed assistant")
             evidence.append(f"{key}: {value}")
         elif lowered == PROMPT_TRAILER:
             prompts.append(value)
         elif lowered == CHECKED_TRAILER.lower() and value.lower().startswith("aicodeguard"):
             checked = value
     for match in GENERATED_LINE.finditer(message):
-        tools.append(_assistant(match.group("tool")) or match.group("tool").strip())
+        tools.append(_assistant(match.group("tool"), identities) or match.group("tool").strip())
         evidence.append(_line_at(message, match.start()))
     for pattern in extra_markers:
         match = re.search(pattern, message, re.IGNORECASE | re.MULTILINE)
         if match:
             tools.append("team marker")
             evidence.append(_line_at(message, match.start()))
-    return Custody(tuple(dict.fromkeys(tools)), tuple(evidence), tuple(prompts), checked)
+    return Custody(tuple(dict.fromkeys(tools)), tuple(evidence), tuple(prompts), checked,
+                   negative and not tools)
 
 
 def _line_at(text: str, offset: int) -> str:
@@ -95,8 +104,12 @@ def _line_at(text: str, offset: int) -> str:
     return text[start:end if end >= 0 else len(text)].strip()
 
 
-def _assistant(text: str) -> str | None:
-    for tool, pattern in COMPILED_IDENTITIES:
+def _compiled(identities: tuple[tuple[str, str], ...]) -> tuple:
+    return tuple((tool, re.compile(pattern, re.IGNORECASE)) for tool, pattern in identities)
+
+
+def _assistant(text: str, identities=COMPILED_IDENTITIES) -> str | None:
+    for tool, pattern in identities:
         if pattern.search(text):
             return tool
     return None

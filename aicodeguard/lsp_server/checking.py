@@ -33,6 +33,7 @@ from ..redaction import redact_outcome
 from ..rules import doc_url
 from ..rules.meta import UNUSED_SUPPRESSION
 from ..supply.check import check_project
+from ..supply.vulnerable import check_pins
 from .suppress import comment_syntax, suppression_edit
 from .text import TreeEdit, to_client_column
 
@@ -132,6 +133,7 @@ def check_online(snapshot: Snapshot, result: FileResult, tree) -> Analysis:
 def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config) -> Analysis:
     config, language, data = snapshot.config, snapshot.language, snapshot.data
     notes = check_project([result], package_config, analyze_source) if result.imports else []
+    notes += check_pins([result], package_config, {snapshot.path: data}) if result.pins else []
     outcome = redact_outcome(apply_policy([result], config, rules_run([language]), notes),
                              [result])
     source = SourceFile(snapshot.path, data)

@@ -20,8 +20,8 @@ from .. import __version__
 from ..config import Config
 from ..fingerprint import fingerprints
 from ..model import Confidence, Finding, Location, NoteLevel, RuleInfo, Severity
-from ..policy import Outcome, Policy, level
-from ..rules import ALL_RULES, doc_sections, doc_url, rule_doc
+from ..policy import Outcome, Policy, failed_by, level, rule_tags
+from ..rules import ALL_RULES, BY_ID, doc_sections, doc_url, rule_doc
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
@@ -91,8 +91,14 @@ def _result(finding: Finding, index: dict[str, int], fingerprint: str,
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
         "properties": {"severity": finding.severity.label,
                        "confidence": finding.confidence.label,
-                       "evidence": finding.evidence},
+                       "evidence": finding.evidence,
+                       "tags": _result_tags(finding)},
     }
+    reasons = failed_by(finding, config)
+    if reasons:
+        result["properties"]["failed_by"] = reasons
+    if finding.metadata:
+        result["properties"]["metadata"] = dict(finding.metadata)
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
     if finding.related:
@@ -114,6 +120,15 @@ def _result(finding: Finding, index: dict[str, int], fingerprint: str,
             }],
         }]
     return result
+
+
+def _result_tags(finding: Finding) -> list[str]:
+    """The rule's security and CWE tags merged with the finding's compliance categories
+    (OWASP, CWE Top 25, PCI DSS: every preset, whether or not one is on)."""
+    rule = BY_ID.get(finding.rule_id)
+    cwes = rule.cwe if rule else ()
+    return ["security", *(f"CWE-{n}" for n in cwes), *(f"external/cwe/cwe-{n:03d}" for n in cwes),
+            *rule_tags(finding.rule_id)]
 
 
 def render_sarif(outcome: Outcome, config: Config) -> str:

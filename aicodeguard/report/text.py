@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..config import Config
 from ..model import Finding, Severity
-from ..policy import Outcome
+from ..policy import FAIL_ON, Outcome, failed_by, rule_tags, short_tag
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;35m",
@@ -34,14 +34,12 @@ def _headline(finding: Finding, color: bool, concise: bool) -> str:
     return f"{where} {rule} [{severity} · {confidence} confidence] {finding.message}"
 
 
-def _excerpt(finding: Finding, color: bool) -> list[str]:
+def _excerpt(finding: Finding, color: bool, config: Config) -> list[str]:
     snippet = finding.snippet
-    if not snippet.strip():
-        return []
-    lines = [f"    {snippet}"]
+    lines = [f"    {snippet}"] if snippet.strip() else []
     loc = finding.location
     start = loc.column - 1
-    if start < len(snippet):
+    if lines and start < len(snippet):
         end = loc.end_column - 1 if loc.end_line == loc.line else len(snippet)
         width = max(1, min(end, len(snippet)) - start)
         pad = "".join(ch if ch == "\t" else " " for ch in snippet[:start])
@@ -52,6 +50,12 @@ def _excerpt(finding: Finding, color: bool) -> list[str]:
                             _DIM, color))
     if finding.fix is not None:
         lines.append(_paint(f"    fix: {finding.fix.title}", _DIM, color))
+    policy = [reason for reason in failed_by(finding, config) if reason != FAIL_ON]
+    if policy:
+        lines.append(_paint(f"    fails by policy: {', '.join(policy)}", _DIM, color))
+    tags = rule_tags(finding.rule_id)
+    if tags:  # short forms; JSON and SARIF carry the full category names
+        lines.append(_paint(f"    tags: {' · '.join(map(short_tag, tags))}", _DIM, color))
     return lines
 
 
@@ -79,9 +83,16 @@ def summary(outcome: Outcome, config: Config) -> str:
     skipped = skipped_summary(outcome.skipped)
     if skipped:
         text += f" {skipped}."
-    failing = len(outcome.failing(config))
+    reasons = Counter(reason for finding in outcome.findings
+                      for reason in failed_by(finding, config))
+    policy = {reason: count for reason, count in sorted(reasons.items()) if reason != FAIL_ON}
+    failing = len(outcome.failing(config)) if not policy else reasons[FAIL_ON]
     text += (f" {failing} at or above fail-on={config.fail_on.label} and "
              f"fail-on-confidence={config.fail_on_confidence.label}")
+    if policy:
+        denied = len(outcome.policy_denied(config))
+        text += (f"; {denied} failed by policy ("
+                 f"{', '.join(f'{reason}: {count}' for reason, count in policy.items())})")
     below = len(outcome.below_confidence_gate(config))
     if below:
         text += f"; {below} below the confidence gate (informational)"
@@ -125,7 +136,7 @@ def render_text(outcome: Outcome, config: Config, *, color: bool, concise: bool)
         previous_path = finding.location.path
         out.append(_headline(finding, color, concise))
         if not concise:
-            out.extend(_excerpt(finding, color))
+            out.extend(_excerpt(finding, color, config))
     if outcome.notes:
         if out:
             out.append("")

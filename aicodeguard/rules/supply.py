@@ -1,7 +1,9 @@
-"""AIG6xx: supply chain — hallucinated, typosquatted, unvetted and undeclared packages.
+"""AIG6xx: supply chain — hallucinated, typosquatted, unvetted and undeclared packages;
+known-vulnerable and stale versions.
 
-These rules are decided once per run over the whole project (`aicodeguard.supply.check`),
-not per file: they need the project's manifests, the package snapshot and the index.
+These rules are decided once per run over the whole project (`aicodeguard.supply.check`
+for names, `aicodeguard.supply.vulnerable` for versions), not per file: they need the
+project's manifests, the package snapshot, the advisory data and the index.
 """
 
 from ..model import Confidence, RuleInfo, Severity
@@ -92,5 +94,45 @@ MALICIOUS_PACKAGE = RuleInfo(
     tags=("supply-chain", "malware"),
 )
 
-RULES = (HALLUCINATED_PACKAGE, TYPOSQUAT_PACKAGE, UNVETTED_PACKAGE, UNDECLARED_IMPORT,
-         DEPRECATED_PACKAGE, DENIED_PACKAGE, UNVERIFIED_PACKAGE, MALICIOUS_PACKAGE)
+# Files where versions are written: manifests and lock files.
+PIN_LANGUAGES = ("requirements", "pyproject", "setup-cfg", "pipfile", "package-json",
+                 "lockfile")
+
+VULNERABLE_DEPENDENCY = RuleInfo(
+    id="AIG609",
+    name="vulnerable-dependency",
+    summary="Pinned version has a known vulnerability",
+    severity=Severity.HIGH,  # per finding: from the advisories' CVSS score
+    confidence=Confidence.HIGH,
+    cwe=(1395,),
+    languages=PIN_LANGUAGES,
+    fixable=True,
+    tags=("supply-chain", "vulnerability"),
+)
+ALLOWS_VULNERABLE_VERSIONS = RuleInfo(
+    id="AIG610",
+    name="allows-vulnerable-versions",
+    summary="Version range allows versions with a known vulnerability",
+    severity=Severity.MEDIUM,  # per finding: one step below what the pin would be
+    confidence=Confidence.HIGH,
+    cwe=(1395,),
+    languages=PIN_LANGUAGES[:-1],
+    fixable=True,
+    tags=("supply-chain", "vulnerability"),
+)
+STALE_PIN = RuleInfo(
+    id="AIG611",
+    name="stale-pin",
+    summary="Pinned version is several releases behind the latest known one",
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    cwe=(1104,),
+    languages=PIN_LANGUAGES[:-1],
+    tags=("supply-chain",),
+)
+
+# Decided from names (supply/check.py) and from versions (supply/vulnerable.py).
+NAME_RULES = (HALLUCINATED_PACKAGE, TYPOSQUAT_PACKAGE, UNVETTED_PACKAGE, UNDECLARED_IMPORT,
+              DEPRECATED_PACKAGE, DENIED_PACKAGE, UNVERIFIED_PACKAGE, MALICIOUS_PACKAGE)
+VERSION_RULES = (VULNERABLE_DEPENDENCY, ALLOWS_VULNERABLE_VERSIONS, STALE_PIN)
+RULES = NAME_RULES + VERSION_RULES

@@ -15,8 +15,20 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import versions
 from .names import PYPI, normalize_pypi
+
+
+class _Versions:
+    """`versions` (packaging, node-semver), imported on first use: `describe()` runs on
+    every command line start and must not pay for them."""
+
+    def __getattr__(self, name: str):
+        from . import versions as module
+
+        return getattr(module, name)
+
+
+versions = _Versions()
 
 EMBEDDED = os.path.join(os.path.dirname(__file__), "data", "advisories.tsv.gz")
 USER_FILE = "advisories.tsv.gz"
@@ -98,11 +110,7 @@ class AdvisoryDatabase:
         return self._parsed[key]
 
     def match(self, ecosystem: str, name: str, version: str) -> Match | None:
-        known = self.advisories(ecosystem, name)
-        hits = tuple(a for a in known if a.affects(ecosystem, version))
-        if not hits:
-            return None
-        return Match(hits, _lowest_fix(ecosystem, version, known))
+        return match_among(ecosystem, version, self.advisories(ecosystem, name))
 
     def compact_form(self, ecosystem: str) -> dict[str, list]:
         """One ecosystem's data as `advisory_build.compact` makes it (for a partial refresh)."""
@@ -111,6 +119,20 @@ class AdvisoryDatabase:
 
     def __len__(self) -> int:
         return len(self._raw)
+
+
+def match_among(ecosystem: str, version: str, known) -> Match | None:
+    """The advisories of `known` (one package's) that affect `version`, with the fix."""
+    known = tuple(known)
+    hits = tuple(a for a in known if a.affects(ecosystem, version))
+    if not hits:
+        return None
+    return Match(hits, _lowest_fix(ecosystem, version, known))
+
+
+def advisory_from_compact(item: dict) -> Advisory:
+    """One advisory of `advisory_build.compact`'s form (for data fetched online)."""
+    return _advisory(item)
 
 
 def _advisory(item: dict) -> Advisory:
@@ -156,11 +178,25 @@ def database() -> AdvisoryDatabase:
     return embedded
 
 
+def _header(path: str) -> dict:
+    """A snapshot's first line (its info), without reading the rest."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.loads(handle.readline())
+
+
 def describe() -> str:
-    """For `--version`: the advisory data's date (embedded or refreshed)."""
+    """For `--version`: the advisory data's date (embedded or refreshed).  Reads only the
+    snapshots' first lines: every command line builds the version text."""
     try:
-        db = database()
-    except (OSError, ValueError):
+        date, origin = _header(EMBEDDED).get("date", ""), ""
+    except (OSError, ValueError, EOFError):
         return "advisories unavailable"
-    origin = "refreshed" if db.path != EMBEDDED else "embedded"
-    return f"advisories of {db.date} ({origin})"
+    refreshed = user_snapshot_path()
+    if os.path.isfile(refreshed):
+        try:
+            user_date = _header(refreshed).get("date", "")
+        except (OSError, ValueError, EOFError):
+            user_date = ""
+        if user_date and user_date >= date:
+            date, origin = user_date, ", refreshed"
+    return f"advisories of {date}{origin}"

@@ -1,8 +1,11 @@
-"""The per-file analyzer for manifests and install instructions (no grammar: `tree` is None).
+"""The per-file analyzer for manifests, lock files and install instructions (no grammar:
+`tree` is None).
 
-It only records package references in `result.imports`; verdicts are reached once
-per run over the whole project (`supply.check`), because they depend on the
-project's other files, the snapshot and the network.
+It only records package references in `result.imports` and required versions in
+`result.pins`; verdicts are reached once per run over the whole project (`supply.check`,
+`supply.vulnerable`), because they depend on the project's other files, the snapshot,
+the advisory data and the network.  Lock files give pins only: every name in them came
+from a resolver, so they are not checked for invented or look-alike names.
 """
 
 from __future__ import annotations
@@ -10,15 +13,45 @@ from __future__ import annotations
 import json
 
 from ..analysis.source import SourceFile
-from ..model import FileResult, Note, NoteLevel
+from ..model import FileResult, Location, Note, NoteLevel, Pin
 from . import manifests, shell
+from .names import PYPI
 from .requirements import requirements_file
 
 
+def _base_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _requirements(source: SourceFile):
-    name = source.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    kind = "constraint" if name.startswith("constraints") else "requirement"
-    return requirements_file(source, kind)[0]
+    kind = "constraint" if _base_name(source.path).lower().startswith("constraints") \
+        else "requirement"
+    pins: list[Pin] = []
+    return requirements_file(source, kind, pins)[0], pins
+
+
+def _manifest(read):
+    def reader(source: SourceFile):
+        manifest = read(source)
+        return manifest.refs, manifest.pins
+    return reader
+
+
+def _lock_file(source: SourceFile):
+    """The exact versions a lock file records; one that does not read as its format is an
+    error (fail closed: its versions were not checked)."""
+    from .lockfiles import NotALockFile, pins
+
+    name = _base_name(source.path)
+    try:
+        found = pins(name, source.data.decode("utf-8", "replace"))
+    except NotALockFile as error:
+        raise Unchecked(f"not read as a {name} ({error}); its pinned versions were not "
+                        "checked for known vulnerabilities") from None
+    return [], [Pin(pin.name, pin.ecosystem,
+                    f"=={pin.version}" if pin.ecosystem == PYPI else pin.version,
+                    Location(source.path, pin.line, pin.column, pin.line, pin.end_column),
+                    "lockfile") for pin in found]
 
 
 class Unchecked(Exception):
@@ -36,23 +69,31 @@ def _notebook(source: SourceFile):
     return shell.notebook_refs(source)
 
 
-# File kind (see languages.py; engine.ANALYZERS routes these here) -> what reads it.
+def _refs_only(read):
+    return lambda source: (read(source), [])
+
+
+# File kind (see languages.py; engine.ANALYZERS routes these here) -> what reads it:
+# (package references, pins).
 READERS = {
     "requirements": _requirements,
-    "pyproject": lambda source: manifests.pyproject(source).refs,
-    "setup-cfg": lambda source: manifests.setup_cfg(source).refs,
-    "pipfile": lambda source: manifests.pipfile(source).refs,
-    "package-json": lambda source: manifests.package_json(source).refs,
-    "shell": shell.shell_refs,
-    "dockerfile": shell.shell_refs,
-    "markdown": shell.markdown_refs,
-    "notebook": _notebook,
+    "pyproject": _manifest(manifests.pyproject),
+    "setup-cfg": _manifest(manifests.setup_cfg),
+    "pipfile": _manifest(manifests.pipfile),
+    "package-json": _manifest(manifests.package_json),
+    "lockfile": _lock_file,
+    "shell": _refs_only(shell.shell_refs),
+    "dockerfile": _refs_only(shell.shell_refs),
+    "markdown": _refs_only(shell.markdown_refs),
+    "notebook": _refs_only(_notebook),
 }
 
 
 def analyze(source: SourceFile, tree, result: FileResult) -> None:
     try:
-        result.imports.extend(READERS[result.language](source))
+        refs, pins = READERS[result.language](source)
+        result.imports.extend(refs)
+        result.pins.extend(pins)
     except manifests.ManifestError as error:
         result.notes.append(Note(source.path, f"{error}; its package names were not checked",
                                  NoteLevel.WARNING))

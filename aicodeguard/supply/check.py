@@ -16,7 +16,7 @@ from ..analysis.source import SourceFile
 from ..config import Config
 from ..model import FileResult, ImportRef, Location, Note, NoteLevel
 from ..rules import matches_any
-from ..rules.supply import RULES
+from ..rules.supply import NAME_RULES, VERSION_RULES
 from .contained import MAX_MANIFEST_BYTES, read_quietly
 from .project import Analyze, Project, load_project
 from .resolve import Resolver, Subject
@@ -27,9 +27,9 @@ from .verdicts import Judge, needs_lookup
 log = logging.getLogger("aicodeguard")
 
 
-def enabled(config: Config) -> bool:
+def enabled(config: Config, rules=NAME_RULES) -> bool:
     return any(matches_any(rule.id, config.select) and not matches_any(rule.id, config.ignore)
-               for rule in RULES)
+               for rule in rules)
 
 
 def check_project(results: list[FileResult], config: Config, analyze: Analyze) -> list[Note]:
@@ -39,8 +39,8 @@ def check_project(results: list[FileResult], config: Config, analyze: Analyze) -
     below the engine): manifests the scan did not list (`-r` includes, setup.py) are
     analysed with it.  A failure is contained where it happens (one manifest, one
     name) and is an error note naming it; every other name is still judged."""
-    if not enabled(config) or not any(result.imports or result.language == "requirements"
-                                      for result in results):
+    if not enabled(config, NAME_RULES + VERSION_RULES) or not any(
+            result.imports or result.language == "requirements" for result in results):
         return []
     try:
         return _check(results, config, analyze)
@@ -58,6 +58,8 @@ def _check(results: list[FileResult], config: Config, analyze: Analyze) -> list[
              for path, message in project.notes if path not in scanned]
     notes += [replace(note, path=_display(note.path)) for note in project.problems]
     _add_included(results, project, analyze)
+    if not enabled(config):  # only the version rules are on: they needed the includes
+        return notes
     resolver = Resolver(project, config)
     subjects: list[Subject] = []
     for result, ref in _references(results):

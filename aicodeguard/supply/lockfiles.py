@@ -97,6 +97,8 @@ def _toml_lock(text: str) -> Iterator[Pinned]:
     except tomllib.TOMLDecodeError as error:
         raise NotALockFile(f"not valid TOML ({error})") from None
     packages = document.get("package")
+    if packages is None and ("version" in document or "metadata" in document):
+        packages = []  # the lock file of a project without dependencies
     if not isinstance(packages, list):
         raise NotALockFile("no [[package]] tables")
     lines = text.split("\n")

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..analysis.source import SourceFile
-from ..model import ImportRef
+from ..model import ImportRef, Pin
 from ..storage import tomllib
+from . import pin_specs
 from .names import NPM, PYPI, is_valid_npm
 from .requirements import ManifestError, name_location, requirement_name
 
@@ -24,6 +25,7 @@ class Manifest:
     refs: list[ImportRef] = field(default_factory=list)
     own_names: list[str] = field(default_factory=list)
     workspaces: list[str] = field(default_factory=list)  # member folder globs
+    pins: list[Pin] = field(default_factory=list)  # versions required (pin_specs.py)
 
 
 _SECTION = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?", re.MULTILINE)
@@ -95,6 +97,7 @@ def pyproject(source: SourceFile) -> Manifest:
         name = requirement_name(spec)
         if name is not None:
             manifest.refs.append(where.ref(name, section, "pyproject"))
+            _add_pin(manifest, source, pin_specs.pep508_spec(spec))
     tables = [("tool.poetry.dependencies", poetry.get("dependencies")),
               ("tool.poetry.dev-dependencies", poetry.get("dev-dependencies"))]
     for group, body in _table(poetry.get("group")).items():
@@ -104,11 +107,20 @@ def pyproject(source: SourceFile) -> Manifest:
         for name, value in _table(table).items():
             if name.lower() != "python" and _from_index(value):
                 manifest.refs.append(where.ref(name, section, "pyproject"))
+                for spec in pin_specs.poetry_specs(value)[:1]:  # one line, one version
+                    _add_pin(manifest, source, spec)
     for key in (project.get("name"), poetry.get("name")):
         if isinstance(key, str):
             manifest.own_names.append(key)
     manifest.workspaces = _strings(_table(_table(tool.get("uv")).get("workspace")).get("members"))
     return manifest
+
+
+def _add_pin(manifest: Manifest, source: SourceFile, spec: str | None) -> None:
+    """The pin of the reference just added, if it requires a version."""
+    pin = pin_specs.pin_at(source, manifest.refs[-1], spec)
+    if pin is not None:
+        manifest.pins.append(pin)
 
 
 def _from_index(value) -> bool:
@@ -133,6 +145,7 @@ def pipfile(source: SourceFile) -> Manifest:
         for name, value in table.items():
             if _from_index(value) and requirement_name(name) == name:
                 manifest.refs.append(where.ref(name, section, "Pipfile"))
+                _add_pin(manifest, source, pin_specs.pipfile_spec(value))
     return manifest
 
 
@@ -164,6 +177,7 @@ def setup_cfg(source: SourceFile) -> Manifest:
             manifest.refs.append(ImportRef(name, PYPI, name_location(source, number, name,
                                                                      raw.find(value)),
                                            "setup.cfg"))
+            _add_pin(manifest, source, pin_specs.pep508_spec(value))
     return manifest
 
 
@@ -198,15 +212,16 @@ def package_json(source: SourceFile) -> Manifest:
     manifest = Manifest()
     lines = text.split("\n")
     used: set[tuple[int, int]] = set()
-    entries: list[tuple[str, str]] = []
+    entries: list[tuple[str, str, str]] = []
     for key in NPM_DEPENDENCY_KEYS:
         for name, spec in _table(document.get(key)).items():
             target = npm_target(name, spec)
             if target is not None:
-                entries.append((name, target))
-    for written, target in entries:
+                entries.append((name, target, spec))
+    for written, target, spec in entries:
         location = _json_string_location(source, lines, written, used, key=True)
         manifest.refs.append(ImportRef(target, NPM, location, "package.json"))
+        _add_pin(manifest, source, pin_specs.npm_spec(spec))
     for key in ("bundledDependencies", "bundleDependencies"):
         for name in _strings(document.get(key)):
             if is_valid_npm(name):

@@ -118,8 +118,10 @@ def _check_content(text: str) -> None:
                             "format under a requirements file's name)")
 
 
-def requirements_file(source: SourceFile, kind: str = "requirement"):
-    """ImportRefs for every index name in a requirements/constraints file, and its includes.
+def requirements_file(source: SourceFile, kind: str = "requirement", pins: list | None = None):
+    """ImportRefs for every index name in a requirements/constraints file, and its includes;
+    with a `pins` list, also the version each line requires (extras, markers and hashes
+    understood) appended to it.
 
     Raises ManifestError when the content is not a requirements file's."""
     refs: list[ImportRef] = []
@@ -134,9 +136,16 @@ def requirements_file(source: SourceFile, kind: str = "requirement"):
         if include is not None:
             includes.append(Include(include[0], include[1], number))
             continue
-        name = requirement_name(content.split(" --", 1)[0])
+        requirement = content.split(" --", 1)[0]
+        name = requirement_name(requirement)
         if name is not None:
             refs.append(ImportRef(name, PYPI, name_location(source, number, name), kind))
+            if pins is not None:
+                from .pin_specs import pep508_spec, pin_at  # packaging: only for pins
+
+                pin = pin_at(source, refs[-1], pep508_spec(requirement))
+                if pin is not None:
+                    pins.append(pin)
     return refs, includes
 
 

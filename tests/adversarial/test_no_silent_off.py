@@ -16,7 +16,7 @@ import pytest
 
 from aicodeguard.cli import build_parser, load_config
 
-SHELL = "import subprocess\n\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
+SHELL = "import subprocess\n\n\ndef run(name):\n    subprocess.run(\"ls \" + name, shell=True)\n"
 DEBUG_SETTINGS = "DEBUG = True\n"
 
 
@@ -38,7 +38,7 @@ def project(tmp_path):
 
 # -- 1. unknown rule ids are errors everywhere ------------------------------------------
 @pytest.mark.parametrize("option, value, nearest", [
-    ("--select", "AIG999", "AIG809"),
+    ("--select", "AIG999", "AIG902"),
     ("--select", "AIG1O1", "AIG101"),  # letter O
     ("--select", "AIG102,AIGX02", "AIG"),
     ("--ignore", "AIG1O2", "AIG102"),
@@ -65,7 +65,7 @@ def test_known_ids_prefixes_and_all_still_work(cli, project):
 @pytest.mark.parametrize("body, words", [
     ("select = ['AIG1O1']", "select: unknown rule id 'AIG1O1' (did you mean AIG101?)"),
     ("select = []", "select: empty, so no rule would run"),
-    ("ignore = ['AIG999']", "ignore: unknown rule id 'AIG999' (did you mean AIG809?)"),
+    ("ignore = ['AIG999']", "ignore: unknown rule id 'AIG999' (did you mean AIG902?)"),
     ("ignore = ['']", "ignore: empty rule id"),
     ("test-ignore = ['AIG3O1']", "test-ignore: unknown rule id 'AIG3O1' (did you mean AIG301?)"),
     ("[per-file-ignores]\n'app.py' = ['AIG1O2']",

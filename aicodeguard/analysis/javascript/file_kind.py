@@ -1,4 +1,5 @@
-"""What kind of code a whole JavaScript/TypeScript file is: test code, generated code.
+"""What kind of code a whole JavaScript/TypeScript file is: test code, generated code,
+example code (an `examples/`, `demo/` or `docs/` folder of the project, as for Python).
 
 A test file imports or requires a test framework, or calls `describe(`/`it(`/`test(`
 at its top level (jest and mocha provide them as globals).  Generated code says so in
@@ -7,7 +8,7 @@ a header comment (the same markers as for Python).
 
 from __future__ import annotations
 
-from ..python.file_kind import GENERATED, TEST, is_generated
+from ..python.file_kind import EXAMPLE, GENERATED, TEST, is_example_path, is_generated
 
 # Package names (as imported) of test frameworks and assertion libraries.
 TEST_PACKAGES = frozenset({
@@ -20,9 +21,13 @@ TEST_GLOBALS = frozenset({"describe", "it", "test", "suite"})
 _CALL_STATEMENTS = frozenset({"expression_statement"})
 
 
-def js_file_context(data: bytes, imported: set[str], root) -> frozenset[str]:
-    """`imported`: module specifiers the file imports or requires; `root`: the program node."""
+def js_file_context(data: bytes, imported: set[str], root,
+                    project_path: str = "") -> frozenset[str]:
+    """`imported`: module specifiers the file imports or requires; `root`: the program node;
+    `project_path`: the path relative to the project root."""
     found = set()
+    if project_path and is_example_path(project_path):
+        found.add(EXAMPLE)
     if imported & TEST_PACKAGES or _declares_tests(root):
         found.add(TEST)
     if is_generated(data):

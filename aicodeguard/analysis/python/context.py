@@ -104,6 +104,27 @@ class PyContext(ReportingContext):
         self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
         self._calls: dict[int, Call] = {}
         self._taint = None
+        self._application: bool | None = None
+
+    @property
+    def is_application(self) -> bool:
+        """Whether the module takes outside data itself (`file_kind.is_application`)."""
+        if self._application is None:
+            from .file_kind import is_application
+
+            self._application = is_application({*self.imports.values(), *self.star_imports})
+        return self._application
+
+    def library_evidence(self, evidence: str) -> str:
+        """"parameter" evidence outside application code becomes "parameter+library" (low
+        confidence): for sinks where running or loading what the caller passes is the
+        usual contract of a library function (a debugger, a template engine, a cache)."""
+        from ...model import PARAMETER
+        from .file_kind import LIBRARY
+
+        if evidence == PARAMETER and not self.is_application:
+            return f"{evidence}+{LIBRARY}"
+        return evidence
 
     # -- text and names -------------------------------------------------
     def text(self, node) -> str:

@@ -146,7 +146,8 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
         _match_pair(ctx, node, pending)
     for node in captures.get("jsx", ()):
         _match_jsx(ctx, node, pending)
-    result.context |= js_file_context(source.data, _specifier_texts(specifiers), tree.root_node)
+    result.context |= js_file_context(source.data, _specifier_texts(specifiers), tree.root_node,
+                                      source.project_path)
     run_checks(ctx, pending, result)
     _add_import_refs(ctx, specifiers, result)
 

@@ -34,6 +34,7 @@ from . import (  # noqa: F401
     jwt_tokens,
     llm,
     placeholder_secrets,
+    plain_http,
     randomness,
     secrets,
     tls,
@@ -91,7 +92,8 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
     for node in sorted(captures.get("import", ()), key=_start):
         ctx.add_import(node)
     result.context |= python_file_context(
-        source.path, source.data, {*ctx.imports.values(), *ctx.star_imports})
+        source.path, source.data, {*ctx.imports.values(), *ctx.star_imports},
+        source.project_path)
     bindings = sorted(captures.get("bind", ()), key=_start)
     for node in bindings:
         ctx.add_binding(node)

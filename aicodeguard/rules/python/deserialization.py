@@ -15,6 +15,7 @@ from ..deserialization import (
 )
 from .checks import on
 from .deserialization_origin import (
+    BUILDS_CODE,
     DEFAULTED,
     OPTED_OUT,
     RUNS_CODE,
@@ -49,10 +50,17 @@ def pickle_deserialization(ctx, call) -> None:
     if data is None:
         return
     origin = data_origin(ctx, data, is_path=PICKLE_LOADERS[call.qualname])
+    if call.qualname.startswith("marshal."):
+        report_load(ctx, PICKLE_FAMILY, call.node,
+                    f"`{call.name}` reads {origin.text}; marshal is not safe against crafted "
+                    "data (it can crash the interpreter) and yields code objects — never "
+                    "unmarshal data someone else sends; use JSON for data",
+                    origin, BUILDS_CODE)
+        return
     report_load(ctx, PICKLE_FAMILY, call.node,
                 f"`{call.name}` deserializes {origin.text}; this format can run code hidden in "
                 "the data — use JSON or another data-only format, or sign and verify the bytes",
-                origin, RUNS_CODE)
+                origin, RUNS_CODE, library=True)
 
 
 @on.method("recv_pyobj")

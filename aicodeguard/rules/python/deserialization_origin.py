@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ...analysis.python.context import MAX_HOPS, PyContext
 from ...analysis.shared import UNKNOWN
-from ...model import REMOTE_INPUT, Edit, Fix, RuleInfo, Severity
+from ...model import PARAMETER, REMOTE_INPUT, Edit, Fix, RuleInfo, Severity
 from .sinks import flow_suffix, source_note
 
 
@@ -42,6 +42,9 @@ S = Severity
 RUNS_CODE = (None, S.LOW, S.MEDIUM, S.HIGH, S.CRITICAL)  # the format executes what it loads
 OPTED_OUT = (None, S.MEDIUM, S.HIGH, S.HIGH, S.CRITICAL)  # a safety switch turned off on purpose
 DEFAULTED = (None, S.LOW, S.MEDIUM, S.MEDIUM, S.HIGH)  # unsafe only on older library versions
+# marshal builds code objects but runs nothing itself (an `exec` of the result is AIG103);
+# crafted data can crash the interpreter, which matters when someone else sends it.
+BUILDS_CODE = (None, None, S.LOW, S.LOW, S.HIGH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,15 +301,23 @@ def _interpolations(node) -> list:
 
 
 def report_load(ctx: PyContext, rule: RuleInfo, node, message: str, origin: Origin,
-                severities: tuple, *, fix: Fix | None = None) -> None:
-    """Report a load at the severity its data origin earns (None: stay quiet)."""
+                severities: tuple, *, fix: Fix | None = None, library: bool = False) -> None:
+    """Report a load at the severity its data origin earns (None: stay quiet).
+
+    `library=True` (the pickle family): a file or stream chosen at run time with nothing
+    known about who chooses it is "parameter" evidence, low outside application code
+    (`PyContext.library_evidence`): a library reading back the file its caller names (a
+    profiler's stats dump, a shelf's records)."""
     severity = severities[origin.reach]
     if severity is None:
         return
     source = origin.source
+    evidence = source.evidence if source is not None else None
+    if library and evidence is None and origin.reach is Reach.LOCAL_FILE:
+        evidence = ctx.library_evidence(PARAMETER)
     ctx.report(rule, node, message + flow_suffix(ctx, source), severity=severity,
                related=source_note(ctx, source) if source is not None else (), fix=fix,
-               evidence=source.evidence if source is not None else None)
+               evidence=evidence)
 
 
 def keyword_fix(ctx: PyContext, call, name: str, value_text: str, title: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...model import CONSTANT
 from ..injection import SQL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SQL
 from .checks import on
@@ -99,6 +100,10 @@ def check_sql(ctx, call, query, *, definite: bool, fragment: bool = False,
     elif found.taint is None or (not looks_like_sql and not definite):
         return
     what = f"built with {found.how()}" if found.built else "taken from outside"
+    evidence = None
+    if found.built and _passes_parameters(call) and found.taint is None \
+            and all(_own_attribute(ctx, part) for part in parts):
+        evidence = CONSTANT  # `"insert into {} ...".format(self.table)`: a name, not a value
     if found.built and _passes_parameters(call):
         shown = ", ".join(f"`{_short(ctx.text(part))}`" for part in found.parts[:3])
         advice = (f"the values already go as parameters, but {shown} is written into the "
@@ -107,7 +112,21 @@ def check_sql(ctx, call, query, *, definite: bool, fragment: bool = False,
                   "`psycopg.sql.Identifier`) or check it against a fixed set of names")
     report_sink(ctx, SQL_INJECTION, query,
                 f"SQL {what} is passed to `{call.name}`; {advice}", found.taint,
-                llm_rule=LLM_OUTPUT_TO_SQL)
+                llm_rule=LLM_OUTPUT_TO_SQL, evidence=evidence)
+
+
+def _own_attribute(ctx, node) -> bool:
+    """`self.table_name` / `cls.table` (also through a name or a `t=` keyword): the
+    object's own setting, the table or column name of a statement whose values already
+    go as parameters."""
+    node = value_of(ctx, node)
+    if node is not None and node.type == "keyword_argument":
+        node = value_of(ctx, node.child_by_field_name("value"))
+    if node is None or node.type != "attribute":
+        return False
+    obj = node.child_by_field_name("object")
+    return obj is not None and obj.type == "identifier" and ctx.text(obj) in ("self", "cls") \
+        and not ctx.reaching(ctx.text(obj), obj)
 
 
 def _passes_parameters(call) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ...analysis.python.callers import caller_taint
 from ...model import Confidence, Severity
 from ..injection import CODE_INJECTION, IMPORT_INJECTION, TEMPLATE_INJECTION
 from ..llm import LLM_OUTPUT_TO_CODE
@@ -24,7 +25,6 @@ CODE_CALLS = {
     "execfile": (0, "filename"),
     "__builtin__.execfile": (0, "filename"),
 }
-_RUNS_CODE_OBJECTS = frozenset({"eval", "exec", "builtins.eval", "builtins.exec"})
 _COMPILE_CALLS = frozenset({"compile", "builtins.compile"})
 # `compile(line, "<stdin>", "single")` is how a debugger or REPL (pdb, `code`) runs the
 # statement its own user typed at the terminal: only request data or LLM output there counts.
@@ -67,12 +67,24 @@ _TEMPLATE_RECEIVER_HINTS = ("env", "jinja", "engine", "template")
 def code_call(ctx, call) -> None:
     position, keyword = CODE_CALLS[call.qualname]
     source = call.arg(position, keyword)
-    if call.qualname in _RUNS_CODE_OBJECTS and _is_compiled(ctx, source):
-        return  # `exec(compile(src, ...))`: reported at `compile`
-    if call.qualname in _COMPILE_CALLS and ctx.literal(call.arg(2, "mode")) in INTERACTIVE_MODES:
+    if call.qualname in _COMPILE_CALLS:
+        # `compile()` only makes a code object (`ast.parse`, `dis`, syntax checks): the
+        # code runs where something executes it.  Reported here only when request data or
+        # LLM output is compiled (wherever the code object goes next).
         found = assess(ctx, source)
-        if found is None or web_taint(ctx, found.parts) is None:
+        if found is not None and web_taint(ctx, found.parts) is not None:
+            check_code(ctx, call, source)
+        return
+    compiled = _compiled(ctx, source)
+    if compiled is not None:  # `exec(compile(src, ...))`: judge the text that was compiled
+        text = compiled.arg(0, "source")
+        found = assess(ctx, text)
+        if found is None or web_taint(ctx, found.parts) is not None:
+            return  # constant, or already reported at `compile`
+        if ctx.literal(compiled.arg(2, "mode")) in INTERACTIVE_MODES:
             return  # a REPL compiling what its user typed: the purpose, not a flaw
+        check_code(ctx, call, text)
+        return
     check_code(ctx, call, source)
 
 
@@ -100,13 +112,15 @@ def check_code(ctx, call, source) -> None:
     found = assess(ctx, source)
     if found is None:
         return
+    if found.taint is None:  # `def calc(expr): eval(expr)` with `calc(input())` in the file
+        found.taint = caller_taint(ctx, found.parts)
     if found.built or found.taint is not None:
         what = f"built with {found.how()}" if found.built else "taken from outside"
         report_sink(ctx, CODE_INJECTION, source,
                     f"Python code {what} is run by `{call.name}`; whoever controls the value "
                     "runs any code in this process: parse the data instead (`json.loads`, "
                     "`ast.literal_eval`) or dispatch to a fixed set of functions", found.taint,
-                    llm_rule=LLM_OUTPUT_TO_CODE)
+                    llm_rule=LLM_OUTPUT_TO_CODE, library=True)
         return
     if _reads_project_file(ctx, source):
         return  # `exec(open("pkg/version.py").read())` in setup.py: the project's own code
@@ -114,7 +128,7 @@ def check_code(ctx, call, source) -> None:
                 f"a non-constant value is run as Python code by `{call.name}`; if any caller "
                 "passes outside data it runs any code: parse the data instead "
                 "(`json.loads`, `ast.literal_eval`)", None, severity=Severity.MEDIUM,
-                confidence=Confidence.MEDIUM)
+                confidence=Confidence.MEDIUM, library=True)
 
 
 def _reads_project_file(ctx, node) -> bool:
@@ -136,10 +150,13 @@ def _reads_project_file(ctx, node) -> bool:
     return file_call.qualname in FILE_OPENERS and ctx.is_literal(file_call.arg(0, "file"))
 
 
-def _is_compiled(ctx, node) -> bool:
+def _compiled(ctx, node):
+    """The `compile(...)` call whose code object `node` is, or None."""
     value = value_of(ctx, node)
-    return value is not None and value.type == "call" \
-        and ctx.call(value).qualname in ("compile", "builtins.compile")
+    if value is None or value.type != "call":
+        return None
+    call = ctx.call(value)
+    return call if call.qualname in _COMPILE_CALLS else None
 
 
 @on.call(*IMPORT_CALLS)

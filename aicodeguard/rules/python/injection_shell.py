@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 
-from ...analysis.shared import UNKNOWN
-from ...model import Confidence, Edit, Fix, Severity
+from ...analysis.python.callers import caller_taint
+from ...analysis.shared import UNKNOWN, value_origin
+from ...model import Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SHELL
 from .checks import on
 from .injection_values import assess, remote_taint, sequence_items, web_taint
 from .sinks import report_sink
+
+# Evidence context of a whole command of unknown origin handed to a shell (low).
+WRAPPER = "wrapper"
 
 # Calls whose command string always goes through a shell: qualname -> (position, keyword).
 SHELL_STRING_CALLS = {
@@ -148,15 +152,19 @@ def check_shell_string(ctx, call, command, *, fix=None) -> None:
         message = (f"shell command built with {found.how()} is passed to `{call.name}`; "
                    "run the program with an argument list (no shell) or quote each value "
                    "with `shlex.quote`")
-    elif found.taint is not None:
+    elif found.taint is not None or (taint := caller_taint(ctx, found.parts)) is not None:
+        found.taint = found.taint or taint
         message = (f"a shell command taken from outside is passed to `{call.name}`, which runs "
                    "whatever it says: run a fixed program with an argument list instead")
     else:
+        # The whole command is handed over (`def run(command): os.system(command)`): a
+        # wrapper whose contract is a shell command — its callers choose what runs.
+        # Low confidence unless a caller in the file passes outside data (above).
         report_sink(ctx, SHELL_INJECTION, command,
                     f"a non-constant shell command is passed to `{call.name}`; if any caller "
                     "passes outside data it can run other commands: pass a fixed program and "
-                    "an argument list instead", None, severity=Severity.MEDIUM,
-                    confidence=Confidence.MEDIUM, fix=fix)
+                    "an argument list instead", None, severity=Severity.MEDIUM, fix=fix,
+                    evidence=f"{value_origin(ctx, command)}+{WRAPPER}")
         return
     report_sink(ctx, SHELL_INJECTION, command, message, found.taint,
                 llm_rule=LLM_OUTPUT_TO_SHELL, fix=fix)

@@ -115,10 +115,21 @@ def is_sanitised(ctx: PyContext, node, extra: frozenset[str] = frozenset()) -> b
         elif current.type == "dictionary":
             stack.extend(pair.child_by_field_name("value") for pair in current.named_children
                          if pair.type == "pair")
+        elif _joins_with_constant(ctx, current):
+            stack.extend(ctx.call(current).positional[:1])  # `", ".join("?" * len(keys))`
         elif not (_sanitising_call(ctx, current, extra) or _constant_repeat(ctx, current)
                   or _numeric_parameter(ctx, current)):
             return False
     return True
+
+
+def _joins_with_constant(ctx: PyContext, node) -> bool:
+    """`", ".join(items)`: made of the separator and the items (judged in their turn)."""
+    if node.type != "call":
+        return False
+    call = ctx.call(node)
+    return call.method == "join" and len(call.positional) == 1 and not call.keywords \
+        and ctx.is_literal(call.func.child_by_field_name("object"))
 
 
 def _numeric_parameter(ctx: PyContext, node) -> bool:

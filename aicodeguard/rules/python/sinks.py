@@ -39,18 +39,25 @@ def report_sink(
     escalate: bool = True,
     fix=None,
     evidence: str | None = None,
+    library: bool = False,
 ) -> None:
     """Report a dangerous value reaching a sink; LLM-tainted flows go to `llm_rule`.
 
     `escalate=False` for rules that only fire on remote data anyway (their
     severity already assumes it).  The evidence (and from it the confidence) is the
     taint's kind, else what the value is built from: a parameter or a value of unknown
-    origin, or constants only (`analysis.shared.value_origin`)."""
+    origin, or constants only (`analysis.shared.value_origin`).  `library=True` for sinks
+    whose "parameter" evidence is low confidence outside application code
+    (`PyContext.library_evidence`)."""
     base = severity or rule.severity
     if taint is not None and taint.is_llm and llm_rule is not None:
         rule, base = llm_rule, llm_rule.severity
     if evidence is None:
         evidence = taint.evidence if taint is not None else value_origin(ctx, node)
+    if library and taint is None:
+        lowered = ctx.library_evidence(evidence)
+        if lowered != evidence:
+            evidence, confidence = lowered, None
     ctx.report(
         rule, node, message + flow_suffix(ctx, taint),
         severity=raised(base, taint) if rule is not llm_rule and escalate else base,

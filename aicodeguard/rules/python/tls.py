@@ -3,7 +3,9 @@ protocol versions (AIG203), SSH host keys (AIG212), cleartext protocols (AIG213)
 
 from __future__ import annotations
 
-from ...model import Confidence, Fix, Severity
+import re
+
+from ...model import PATTERN, Confidence, Fix, Severity
 from ..crypto import (
     CLEARTEXT_PROTOCOL,
     INSECURE_TLS_VERSION,
@@ -202,6 +204,30 @@ def global_unverified_https(ctx, node, name, value) -> None:
                "for every HTTPS connection of the process; remove this line")
 
 
+# A condition about verification itself (`if not self.validate_cert:`, `if cert_reqs ==
+# ssl.CERT_NONE:`, `if not server_hostname:`): switching checks off in its arm is the
+# caller's explicit opt-out, carried out.
+_OPT_OUT_CONDITION = re.compile(r"verif|validat|cert|hostname|insecure", re.IGNORECASE)
+OPT_OUT = "opt-out"  # evidence context: low confidence
+
+
+def _opt_out_evidence(ctx, node) -> str | None:
+    """"pattern+opt-out" when `node` sits in an `if`/`elif`/`else` arm of the function
+    whose condition is about verification (see `_OPT_OUT_CONDITION`)."""
+    current = node.parent
+    while current is not None and current.type not in ("function_definition", "module"):
+        if current.type in ("if_statement", "elif_clause"):
+            condition = current.child_by_field_name("condition")
+            if condition is not None and _OPT_OUT_CONDITION.search(ctx.text(condition)):
+                return f"{PATTERN}+{OPT_OUT}"
+        if current.type == "else_clause" and current.parent is not None:
+            condition = current.parent.child_by_field_name("condition")
+            if condition is not None and _OPT_OUT_CONDITION.search(ctx.text(condition)):
+                return f"{PATTERN}+{OPT_OUT}"
+        current = current.parent
+    return None
+
+
 @on.assign("check_hostname")
 def check_hostname_false(ctx, node, name, value) -> None:
     if ctx.literal(value) is not False:
@@ -209,7 +235,8 @@ def check_hostname_false(ctx, node, name, value) -> None:
     ctx.report(UNVERIFIED_SSL_CONTEXT, node,
                "`check_hostname = False` accepts a valid certificate of any other site; "
                "keep host name checking on",
-               fix=_flip_fix(ctx, value, "True", "Check host names", safe=False))
+               fix=_flip_fix(ctx, value, "True", "Check host names", safe=False),
+               evidence=_opt_out_evidence(ctx, node))
 
 
 @on.assign("verify_mode")
@@ -218,7 +245,8 @@ def verify_mode_none(ctx, node, name, value) -> None:
         return
     ctx.report(UNVERIFIED_SSL_CONTEXT, node,
                "`verify_mode = CERT_NONE` accepts any certificate, including an attacker's; "
-               "use `CERT_REQUIRED`", fix=_cert_required_fix(ctx, value))
+               "use `CERT_REQUIRED`", fix=_cert_required_fix(ctx, value),
+               evidence=_opt_out_evidence(ctx, node))
 
 
 @on.call("ssl.wrap_socket")

@@ -1,18 +1,18 @@
 """Decide which raw findings a user sees and which fail: rule selection, per-file and
 test-file ignores, the confidence of findings in tests and generated code, inline
 suppressions (and findings about them), then the baseline; the gate on severity and
-confidence.
+confidence, and the native policy's gates (`native.py`).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from .analysis.source import project_path
-from .config import Config
-from .model import (
+from ..analysis.source import project_path
+from ..model import (
     Confidence,
     FileResult,
     Finding,
@@ -22,12 +22,16 @@ from .model import (
     Suppression,
     in_context,
 )
-from .rules import BY_ID, matches_any, nearest_rule_id
-from .rules.meta import (
+from ..rules import BY_ID, matches_any, nearest_rule_id
+from ..rules.meta import (
     BLANKET_SUPPRESSION,
     SUPPRESSION_WITHOUT_REASON,
     UNUSED_SUPPRESSION,
 )
+from .native import PLAIN_HTTP_URL, POLICY_DENIED, policy_reasons
+
+if TYPE_CHECKING:  # config.py imports native.py, so this package cannot import config
+    from ..config import Config
 
 
 @dataclass
@@ -46,23 +50,55 @@ class Outcome:
 
     def failing(self, config: Config) -> list[Finding]:
         """Findings that fail the run: severity at or above fail-on and confidence at or
-        above fail-on-confidence."""
+        above fail-on-confidence, or a policy's gate (`failed_by`)."""
         return [f for f in self.findings if gating(f, config)]
 
     def below_confidence_gate(self, config: Config) -> list[Finding]:
         """Findings severe enough to fail the run but not likely enough: informational."""
         return [f for f in self.findings
-                if f.severity >= config.fail_on and f.confidence < config.fail_on_confidence]
+                if f.severity >= config.fail_on and f.confidence < config.fail_on_confidence
+                and not gating(f, config)]
+
+    def policy_denied(self, config: Config) -> list[Finding]:
+        """Failing findings that a policy (not only fail-on) fails: exit status 3."""
+        return [f for f in self.findings if any(
+            reason != FAIL_ON for reason in failed_by(f, config))]
 
     @property
     def has_errors(self) -> bool:
         return any(note.level.value == "error" for note in self.notes)
 
 
+FAIL_ON = "fail-on"
+
+
+def failed_by(finding: Finding, config: Config) -> list[str]:
+    """Every reason `finding` fails the run: "fail-on" (severity and confidence at the
+    gates) and the policy's (`native.policy_reasons`: "max-cvss", "preset:NAME", ...)."""
+    reasons = [FAIL_ON] if finding.severity >= config.fail_on and \
+        finding.confidence >= config.fail_on_confidence else []
+    settings = config.policy
+    if settings.active or finding.rule_id == POLICY_DENIED:
+        relative = config_relative(finding.location.path, config) if settings.rules else ""
+        reasons.extend(policy_reasons(finding, settings, relative, config.fail_on,
+                                      config.fail_on_confidence))
+    return reasons
+
+
 def gating(finding: Finding, config: Config) -> bool:
-    """Does `finding` fail the run (exit 1, a blocked commit, an error in the editor)?"""
-    return finding.severity >= config.fail_on and \
-        finding.confidence >= config.fail_on_confidence
+    """Does `finding` fail the run (exit 1 or 3, a blocked commit, an error in the
+    editor)?"""
+    return bool(failed_by(finding, config))
+
+
+def gate(finding: Finding, config: Config) -> str:
+    """The JSON report's `gate`: "fail" (fails the run), "informational" (severe enough
+    for fail-on but below the confidence gate), or "pass"."""
+    if gating(finding, config):
+        return "fail"
+    if finding.severity >= config.fail_on:
+        return "informational"
+    return "pass"
 
 
 def level(finding: Finding, config: Config) -> str:
@@ -76,6 +112,18 @@ def level(finding: Finding, config: Config) -> str:
     return "warning"
 
 
+def config_relative(path: str, config: Config) -> str:
+    """What configured globs match: the path relative to the configuration file's folder;
+    without a configuration file (or for a file outside its folder), relative to the
+    file's project root — never to the working folder, so `cd` cannot make a file a test
+    file."""
+    if config.path:
+        relative = os.path.relpath(os.path.abspath(path), config.root)
+        if relative != ".." and not relative.startswith(".." + os.sep):
+            return relative.replace(os.sep, "/")
+    return project_path(path)
+
+
 def _glob_matches(relative: str, pattern: str) -> bool:
     if "/" not in pattern:
         return fnmatch.fnmatchcase(os.path.basename(relative), pattern)
@@ -84,11 +132,19 @@ def _glob_matches(relative: str, pattern: str) -> bool:
 
 class Policy:
     def __init__(self, config: Config):
+        from ..waivers import today
+
         self.config = config
         self._path_cache: dict[str, tuple[str, ...]] = {}
+        self.today = today()  # the date waivers are judged on, read once per run
+        self.require_waiver_owner = bool(getattr(config.custody, "require_waiver_owner",
+                                                 False))
 
     def enabled(self, rule_id: str) -> bool:
         config = self.config
+        if rule_id == PLAIN_HTTP_URL and not config.policy.require_https \
+                and rule_id not in config.select:
+            return False  # a policy rule: on with `require-https` (or selected by its id)
         return matches_any(rule_id, config.select) and not matches_any(rule_id, config.ignore)
 
     def ignored_in(self, path: str) -> tuple[str, ...]:
@@ -117,15 +173,8 @@ class Policy:
         return result.context | {"test"} if self.is_test_path(result.path) else result.context
 
     def _relative(self, path: str) -> str:
-        """What `per-file-ignores` and `test-paths` match: the path relative to the
-        configuration file's folder; without a configuration file (or for a file outside
-        its folder), relative to the file's project root — never to the working folder,
-        so `cd` cannot make a file a test file."""
-        if self.config.path:
-            relative = os.path.relpath(os.path.abspath(path), self.config.root)
-            if relative != ".." and not relative.startswith(".." + os.sep):
-                return relative.replace(os.sep, "/")
-        return project_path(path)
+        """What `per-file-ignores` and `test-paths` match (`config_relative`)."""
+        return config_relative(path, self.config)
 
     def shown(self, rule_id: str, path: str) -> bool:
         return self.enabled(rule_id) and not matches_any(rule_id, self.ignored_in(path))
@@ -136,13 +185,21 @@ class Policy:
         `ran` holds the ids of the rules that were actually checked, so a
         suppression is only called unused when its rule had the chance to fire.
         """
+        from ..waivers import inline_waivers
+
         kept: list[Finding] = []
         used: set[int] = set()
         suppressed = 0
+        # An expired waiver silences nothing and is a finding of its own (waivers.py).
+        active, waiver_findings = inline_waivers(result, self.today,
+                                                 require_owner=self.require_waiver_owner)
+        if len(active) != len(result.suppressions):
+            result = replace(result, suppressions=active)
         by_line: dict[int, list[int]] = {}
         for index, suppression in enumerate(result.suppressions):
             for line in suppression.applies_to:
                 by_line.setdefault(line, []).append(index)
+        kept.extend(f for f in waiver_findings if self.shown(f.rule_id, result.path))
         for finding in result.findings:
             if not self.shown(finding.rule_id, result.path):
                 continue
