@@ -364,15 +364,12 @@ def load_policy_file(path: str, *, trusted: bool) -> tuple[PolicySettings, froze
     """A standalone policy file (TOML with the policy table's keys at its top level, or in
     a `[policy]` table) and the keys it sets.  `trusted`: named by the user (`--policy`)."""
     try:
-        if os.path.getsize(path) > MAX_POLICY_FILE_SIZE:
-            raise ConfigError(f"{path}: policy file larger than "
-                              f"{MAX_POLICY_FILE_SIZE // 1024} KiB")
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+        too_large = os.path.getsize(path) > MAX_POLICY_FILE_SIZE
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    if too_large:
+        raise ConfigError(f"{path}: policy file larger than {MAX_POLICY_FILE_SIZE // 1024} KiB")
+    document = read_toml(path)
     table, where = document, ""
     if set(document) == {"policy"}:
         table, where = document["policy"], "[policy]"
@@ -427,13 +424,7 @@ def load_file(path: str, *, trusted: bool = False) -> Config | None:
 
     `trusted`: the user named this file (`--config`); see `parse_table`.
     """
-    try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    document = read_toml(path)
     if os.path.basename(path) == "pyproject.toml":
         table = _pyproject_table(document, path)
         if table is None:
@@ -444,8 +435,21 @@ def load_file(path: str, *, trusted: bool = False) -> Config | None:
     return parse_table(table, os.path.abspath(path), section, trusted=trusted)
 
 
-def discover(start: str) -> Config:
-    """The configuration that applies to `start` (a file or folder), or the defaults."""
+def read_toml(path: str) -> dict:
+    """A TOML file's document; a ConfigError naming the file when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+
+
+def nearest(start: str, load, default):
+    """`load(path)` of the nearest configuration file walking up from `start` (a file or
+    folder) that holds a configuration (`load` returns None for one that does not, such
+    as a pyproject.toml without the table); `default` when there is none."""
     folder = os.path.abspath(start)
     if not os.path.isdir(folder):
         folder = os.path.dirname(folder)
@@ -453,10 +457,15 @@ def discover(start: str) -> Config:
         for name in CONFIG_FILES:
             candidate = os.path.join(folder, name)
             if os.path.isfile(candidate):
-                config = load_file(candidate)
-                if config is not None:
-                    return config
+                found = load(candidate)
+                if found is not None:
+                    return found
         parent = os.path.dirname(folder)
         if parent == folder:
-            return Config()
+            return default
         folder = parent
+
+
+def discover(start: str) -> Config:
+    """The configuration that applies to `start` (a file or folder), or the defaults."""
+    return nearest(start, load_file, Config())

@@ -15,8 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from ..config import CONFIG_FILES, ConfigError
-from ..storage import tomllib
+from ..config import ConfigError, nearest, read_toml
 
 
 @dataclass(frozen=True)
@@ -106,13 +105,7 @@ def parse_custody(table, where: str, path: str | None = None) -> CustodySettings
 def settings_from_file(path: str) -> CustodySettings | None:
     """The custody settings of one configuration file; None when it is a pyproject.toml
     without `[tool.aicodeguard]` (not a configuration at all)."""
-    try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    document = read_toml(path)
     if os.path.basename(path) == "pyproject.toml":
         tool = document.get("tool")
         table = tool.get("aicodeguard") if isinstance(tool, dict) else None
@@ -133,17 +126,4 @@ def load_custody(start: str, config_file: str | None = None) -> CustodySettings:
     configuration; `config_file`: the file named with --config instead."""
     if config_file:
         return settings_from_file(config_file) or CustodySettings()
-    folder = os.path.abspath(start)
-    if not os.path.isdir(folder):
-        folder = os.path.dirname(folder)
-    while True:
-        for name in CONFIG_FILES:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                found = settings_from_file(candidate)
-                if found is not None:
-                    return found
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return CustodySettings()
-        folder = parent
+    return nearest(start, settings_from_file, CustodySettings())
