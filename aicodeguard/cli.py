@@ -108,15 +108,33 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--staged", action="store_true",
                       help="scan the staged content of staged files (what `git commit` would "
                            "record), not the working tree; PATHs narrow it down")
-    scan.add_argument("--diff", "--changed", dest="diff", action="store_true",
+    scan.add_argument("--changed", action="store_true",
                       help="report only findings on lines changed since --base (new files "
                            "count whole)")
+    scan.add_argument("--diff", action="store_true",
+                      help="same as --changed; with --fix: print the fixes as a unified diff "
+                           "and write nothing")
     scan.add_argument("--base", metavar="REF",
-                      help="for --diff: compare with the merge base of REF and HEAD "
-                           "(default: HEAD, i.e. uncommitted changes); implies --diff")
+                      help="for --changed: compare with the merge base of REF and HEAD "
+                           "(default: HEAD, i.e. uncommitted changes); implies --changed")
     scan.add_argument("--baseline", metavar="FILE",
                       help="hide findings listed in FILE (see `aicodeguard baseline create`); "
-                           "new ones still count")
+                           "new ones still count (default: the configuration's `baseline`)")
+    scan.add_argument("--fix", action="store_true",
+                      help="apply the safe fixes in place, then report what is left")
+    scan.add_argument("--unsafe-fixes", action="store_true",
+                      help="with --fix: also apply fixes marked unsafe (they may change "
+                           "behaviour; review them)")
+    scan.add_argument("--statistics", action="store_true",
+                      help="print counts per rule and severity instead of the findings")
+    scan.add_argument("--show-settings", action="store_true",
+                      help="print the resolved configuration and where it came from, and exit")
+    scan.add_argument("--show-files", action="store_true",
+                      help="print the files that would be scanned, and what would be skipped "
+                           "and why, and exit")
+    scan.add_argument("--sarif-all-rules", action="store_true",
+                      help="for --format sarif: full help for every enabled rule, not only "
+                           "for those with results")
     scan.add_argument("--record-check", action="store_true", help=argparse.SUPPRESS)
     _add_policy_options(scan)
 
@@ -126,8 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     baseline_actions = baseline.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = baseline_actions.add_parser("create", help="write the current findings to FILE")
     create.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    create.add_argument("--output", "-o", metavar="FILE", default=".aicodeguard-baseline.json",
-                        help="baseline file to write (default: .aicodeguard-baseline.json)")
+    create.add_argument("--output", "-o", metavar="FILE",
+                        help="baseline file to write (default: the configuration's `baseline`, "
+                             "else .aicodeguard-baseline.json)")
     create.add_argument("--force-exclude", action="store_true",
                         help="apply exclude patterns to files named on the command line too")
     _add_policy_options(create)
@@ -182,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_advisories_parser(commands)
 
+    completions = commands.add_parser(
+        "completions", help="print a shell completion script (bash, zsh or fish)",
+        description="Print a completion script for SHELL, generated from these "
+                    "options; e.g. `source <(aicodeguard completions bash)`.")
+    completions.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL",
+                             help="bash, zsh or fish")
+
     lsp = commands.add_parser("lsp", help="run the language server (for editors)",
                               description="Run the language server on standard input/output.")
     lsp.add_argument("--tcp", metavar="HOST:PORT", type=_host_port,
@@ -234,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
             return commit_msg(args.message_file)
         if args.command == "advisories":
             return _advisories(args)
+        if args.command == "completions":
+            from .completions import script
+
+            sys.stdout.write(script(args.shell, parser))
+            return EXIT_CLEAN
         if args.command == "lsp":
             from .lsp_server import serve  # pygls and lsprotocol load only here
 
@@ -279,25 +310,113 @@ def load_config(args, start: str):
 
 
 def _scan(args) -> int:
-    from . import api
+    from datetime import datetime, timezone
+
     from .report import render
 
+    started = datetime.now(timezone.utc)
     paths = args.paths or ["."]
     args.format = args.format or ("concise" if args.hook else "text")
+    problem = _scan_usage_problem(args, paths)
+    if problem:
+        print(f"aicodeguard: error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
     config = load_config(args, paths[0] if paths[0] != "-" else os.getcwd())
-    keep_new = _new_findings_filter(args)  # reads the baseline and git first: errors early
+    if args.show_settings or args.show_files:
+        sys.stdout.write(_show_settings(config) if args.show_settings
+                         else _show_files(paths, config, args.force_exclude or args.hook))
+        return EXIT_CLEAN
+    keep_new = _new_findings_filter(args, config)  # reads the baseline and git first
+    outcome = _collect(args, paths, config, keep_new)
+    fix_line = ""
+    if args.fix:
+        from . import fixes
+
+        result = fixes.plan(outcome.findings, unsafe=args.unsafe_fixes)
+        for problem in result.problems():
+            print(f"aicodeguard: {problem}", file=sys.stderr)
+        fixed = len(result.fixed)
+        if args.diff:  # a preview: the diff on stdout, nothing written; 1 when it is not empty
+            patch = fixes.unified_diff(result)
+            sys.stdout.write(patch)
+            left = len(outcome.findings) - fixed
+            print(f"aicodeguard: {fixes.summary(fixed, len(result.files), left, preview=True)}",
+                  file=sys.stderr)
+            return EXIT_FINDINGS if patch else EXIT_CLEAN
+        fixes.write(result)
+        for problem in result.problems():  # files that changed on disk meanwhile
+            if "changed on disk" in problem:
+                print(f"aicodeguard: {problem}", file=sys.stderr)
+        written = set(result.written)
+        if written:  # what is left is what a fresh scan of the fixed files reports
+            outcome = _collect(args, paths, config, keep_new)
+        fixed = sum(1 for f in result.fixed if f.location.path in written)
+        fix_line = fixes.summary(fixed, len(written), len(outcome.findings))
+    to_file = args.output is not None
+    if args.statistics:
+        from .report.inventory import render_statistics
+
+        text = render_statistics(outcome.findings)
+    else:
+        text = render(outcome, config, args.format,
+                      color=not to_file and args.format == "text" and _color(sys.stdout),
+                      sarif_all_rules=args.sarif_all_rules, started=started,
+                      ended=datetime.now(timezone.utc))
+    if fix_line and args.format in ("text", "concise") and not to_file:
+        text += fix_line + "\n"
+    elif fix_line:
+        print(f"aicodeguard: {fix_line}", file=sys.stderr)
+    if to_file:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    elif outcome.findings or outcome.notes or fix_line or not args.hook:  # quiet when clean
+        sys.stdout.write(text)
+    return _finish_scan(args, outcome, config)
+
+
+def _show_settings(config) -> str:
+    from .report.inventory import render_settings
+
+    return render_settings(config)
+
+
+def _show_files(paths, config, force_exclude: bool) -> str:
+    from .discovery import Discovery
+    from .engine import languages_with_rules
+    from .report.inventory import render_files
+
+    if paths == ["-"]:
+        paths = ["."]
+    discovery = Discovery(config.exclude, respect_gitignore=config.respect_gitignore,
+                          force_exclude=force_exclude, languages=languages_with_rules())
+    targets = discovery.run(paths)
+    return render_files(targets, dict(discovery.skipped), discovery.notes)
+
+
+def _scan_usage_problem(args, paths) -> str:
+    if args.unsafe_fixes and not args.fix:
+        return "--unsafe-fixes only works with --fix"
+    if args.fix and (args.staged or paths == ["-"]):
+        return "--fix works on files on disk: not with --staged or `-`"
+    if args.fix and args.statistics:
+        return "--fix cannot be combined with --statistics"
+    if paths != ["-"] and "-" in paths:
+        return "`-` cannot be combined with other paths"
+    if paths == ["-"] and not args.stdin_filename and not (args.show_settings
+                                                           or args.show_files):
+        return "reading standard input needs --stdin-filename"
+    return ""
+
+
+def _collect(args, paths, config, keep_new):
+    """The outcome a scan shows: scanned, gate files added, narrowed, Rego applied."""
+    from . import api
+
     if args.staged:
         outcome = api.scan_staged(args.paths, config)
     elif paths == ["-"]:
-        if not args.stdin_filename:
-            print("aicodeguard: error: reading standard input needs --stdin-filename",
-                  file=sys.stderr)
-            return EXIT_ERROR
         outcome = api.scan_bytes(args.stdin_filename, sys.stdin.buffer.read(), config)
     else:
-        if "-" in paths:
-            print("aicodeguard: error: `-` cannot be combined with other paths", file=sys.stderr)
-            return EXIT_ERROR
         outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude or args.hook,
                                  progress=_progress_bar(args), bandit=args.bandit)
     if paths != ["-"]:
@@ -312,14 +431,11 @@ def _scan(args) -> int:
         outcome = apply_rego(outcome, config)
     if args.hook:  # a blocked commit shows what blocks it, not which files were skipped
         outcome.notes = [note for note in outcome.notes if note.level.value != "info"]
-    to_file = args.output is not None
-    text = render(outcome, config, args.format,
-                  color=not to_file and args.format == "text" and _color(sys.stdout))
-    if to_file:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    elif outcome.findings or outcome.notes or not args.hook:  # hooks are quiet when clean
-        sys.stdout.write(text)
+    return outcome
+
+
+def _finish_scan(args, outcome, config) -> int:
+    """Record the check (hooks) and choose the exit status."""
     if args.record_check:  # for the git note (install-hooks --notes) and Checked-by trailer
         from .custody.checked import policy_hash
         from .install_hooks import record_check
@@ -380,16 +496,18 @@ def _gate_findings(args, config, paths) -> list:
     return api.gate_file_findings(config, paths[0], staged_paths=staged)
 
 
-def _new_findings_filter(args):
-    """--baseline and --diff: a function that keeps only the findings that are new."""
+def _new_findings_filter(args, config):
+    """--baseline (else the configuration's `baseline`) and --changed: a function that
+    keeps only the findings that are new."""
     from .policy import narrow
 
     baseline = changed = None
-    if args.baseline:
+    baseline_file = args.baseline or config.baseline
+    if baseline_file:
         from .baseline import Baseline
 
-        baseline = Baseline.load(args.baseline)
-    if args.diff or args.base:
+        baseline = Baseline.load(baseline_file)
+    if args.changed or args.base or (args.diff and not args.fix):
         from .gitdiff import changed_lines
 
         changed = changed_lines(args.base or "HEAD", staged=args.staged)
@@ -398,17 +516,19 @@ def _new_findings_filter(args):
 
 def _baseline_create(args) -> int:
     from . import api
-    from .baseline import write
+    from .baseline import DEFAULT_BASELINE, write
+    from .report.text import plural
 
     paths = args.paths or ["."]
     config = load_config(args, paths[0])
+    output = args.output or config.baseline or DEFAULT_BASELINE
     outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude)
-    count = write(outcome.findings, args.output)
+    count = write(outcome.findings, output)
     for note in outcome.notes:
         if note.level.value == "error":
             print(f"error: {note.path}: {note.message}", file=sys.stderr)
-    print(f"aicodeguard: wrote {count} finding{'' if count == 1 else 's'} from "
-          f"{outcome.files_scanned} files to {args.output}")
+    print(f"aicodeguard: wrote {plural(count, 'finding')} from "
+          f"{plural(outcome.files_scanned, 'file')} to {output}")
     return EXIT_ERROR if outcome.has_errors else EXIT_CLEAN
 
 
@@ -458,6 +578,7 @@ def _rules(args) -> int:
     if args.format == "markdown":
         print(rules_markdown())
         return EXIT_CLEAN
+    print(f"{'ID':<6}  {'SEVERITY':<8} {'CWE':<16} {'NAME':<40} SUMMARY")
     for rule in ALL_RULES:
         cwe = ",".join(f"CWE-{n}" for n in rule.cwe)
         print(f"{rule.id}  {rule.severity.label:<8} {cwe:<16} {rule.name:<40} {rule.summary}")

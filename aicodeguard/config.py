@@ -65,14 +65,14 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     cache: bool = True
     jobs: int = 0  # 0: one per core
-    # Supply-chain policy (see README, "Supply-chain checks").
+    # Supply-chain policy (see docs/supply-chain.md).
     private_packages: tuple[str, ...] = ()
     allow_packages: tuple[str, ...] = ()
     deny_packages: tuple[str, ...] = ()
     network_deadline: float = 3.0
     # Honour the scanned repository's own index settings (uv.toml, [tool.uv.index], the
     # project .npmrc)?  Only the user can say yes: never a configuration file found in the
-    # repository (see README, "Threat model").
+    # repository (see docs/threat-model.md).
     project_indexes: bool = False
     # An OSV-compatible API for advisory look-ups of pinned versions, and the OSV exports
     # `advisories update` reads.  User-only: a repository must not choose where its pins
@@ -82,8 +82,11 @@ class Config:
     # The chain-of-custody table (custody/settings.py: AI markers, disclosure, waiver
     # owners, CODEOWNERS); None: its defaults.
     custody: object = None
-    # Policy as code (see README, "Policy"): gates a policy adds, Rego files to evaluate.
+    # Policy as code (see docs/policy.md): gates a policy adds, Rego files to evaluate.
     policy: PolicySettings = PolicySettings()
+    # A baseline file of accepted findings (absolute; `baseline = "path"` is relative to
+    # the configuration file), used when `--baseline` is not given.
+    baseline: str | None = None
     # Where the configuration came from (None: defaults).
     path: str | None = None
 
@@ -250,6 +253,8 @@ KEYS = {
     # Read by `_policy_settings` (they need the file's folder and whom to trust).
     "policy": ("policy", None),
     "policy-file": ("policy", None),
+    # Read by `_baseline_path` (relative to the file's folder).
+    "baseline": ("baseline", None),
 }
 
 
@@ -299,6 +304,12 @@ def parse_table(table: dict, path: str, section: str, *, trusted: bool = False) 
             problems.append(str(error))
     if "policy" in table or "policy-file" in table:
         values["policy"] = _policy_settings(table, path, section, trusted, problems)
+    if "baseline" in table:
+        key = f"{section} baseline" if section else "baseline"
+        try:
+            values["baseline"] = _baseline_path(table["baseline"], path, trusted, key)
+        except ConfigError as error:
+            problems.append(str(error))
     if problems:
         raise ConfigError(f"{path}: {'; '.join(problems)}")
     return Config(path=path, **values)
@@ -327,6 +338,25 @@ def _policy_settings(table: dict, path: str, section: str, trusted: bool,
         except ConfigError as error:
             problems.append(str(error))
     return settings
+
+
+def _baseline_path(value, path: str, trusted: bool, where: str) -> str:
+    """The baseline file a configuration names, absolute.  It need not exist yet
+    (`baseline create` writes it); a repository's configuration may only name one inside
+    its own folder, as for policy files."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: expected the path of a baseline file (JSON)")
+    root = os.path.dirname(os.path.abspath(path))
+    resolved = os.path.normpath(os.path.join(root, os.path.expanduser(value) if trusted
+                                             else value))
+    if not trusted:
+        real_root = os.path.realpath(root)
+        if os.path.isabs(value) or os.path.commonpath(
+                [os.path.realpath(resolved), real_root]) != real_root:
+            raise ConfigError(f"{where}: {value!r} is outside the configuration's folder; a "
+                              "configuration inside the repository may only name files "
+                              "inside it (pass --baseline FILE)")
+    return resolved
 
 
 def _inside(name: str, root: str, trusted: bool, where: str) -> str:

@@ -67,7 +67,7 @@ elif command -v aicodeguard >/dev/null 2>&1; then
     exec aicodeguard "$@"
 fi
 echo "aicodeguard: not installed, so the staged files were not checked. Install it" >&2
-echo "(pip install aicodeguard) or remove this hook: $0" >&2
+echo "(from its repository: see docs/hooks.md) or remove this hook: $0" >&2
 exit 1
 """
 
@@ -113,7 +113,7 @@ elif command -v aicodeguard >/dev/null 2>&1; then
     exec aicodeguard commit-msg "$1"
 fi
 echo "aicodeguard: not installed, so the commit message was not checked. Install it" >&2
-echo "(pip install aicodeguard) or remove this hook: $0" >&2
+echo "(from its repository: see docs/hooks.md) or remove this hook: $0" >&2
 exit 1
 """
 
@@ -210,7 +210,7 @@ def _install_one(folder: str, name: str, python: str | None) -> int:
               "it runs first, then aicodeguard")
         if framework:
             print("aicodeguard: this repository uses the pre-commit framework; listing the "
-                  "aicodeguard hooks in .pre-commit-config.yaml fits it better (see README)")
+                  "aicodeguard hooks in .pre-commit-config.yaml fits it better (see docs/hooks.md)")
     elif os.path.lexists(hook):
         print(f"aicodeguard: updating the hook already in {shown}")
     _write_hook(hook, name, python)

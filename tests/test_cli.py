@@ -127,3 +127,64 @@ def test_discovery_respects_gitignore_and_default_excludes(cli, tmp_path):
     result = cli("scan", "--format", "json", ".", "node_modules/pkg/m.py", cwd=tmp_path)
     paths = sorted(f["location"]["path"] for f in json.loads(result.out)["findings"])
     assert paths == ["build/m.py", "ignored/m.py", "node_modules/pkg/m.py", "src/m.py", "tool"]
+
+
+def test_configured_baseline_is_used_by_scan_and_baseline_create(cli, tmp_path):
+    (tmp_path / "app.py").write_text(SQL)
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / ".aicodeguard.toml").write_text('baseline = "accepted.json"\n')
+    config = ["--config", "conf/.aicodeguard.toml"]
+    created = cli("baseline", "create", *config, cwd=tmp_path)
+    assert created.returncode == 0
+    assert "wrote 1 finding from 2 files to" in created.out  # app.py and the config
+    assert (tmp_path / "conf" / "accepted.json").is_file()  # relative to the config file
+    quiet = cli("scan", *config, cwd=tmp_path)
+    assert quiet.returncode == 0 and "1 in the baseline" in quiet.out
+    (tmp_path / "other.json").write_text('{"aicodeguard_baseline": 1, "findings": []}\n')
+    loud = cli("scan", *config, "--baseline", "other.json", cwd=tmp_path)
+    assert loud.returncode == 1  # --baseline wins over the configuration's
+
+
+def test_configured_baseline_inside_the_repository_only(cli, tmp_path):
+    (tmp_path / "app.py").write_text(SQL)
+    (tmp_path / ".aicodeguard.toml").write_text('baseline = "../elsewhere.json"\n')
+    result = cli("scan", cwd=tmp_path)
+    assert result.returncode == 2 and "outside the configuration's folder" in result.err
+
+
+def test_language_server_uses_the_configured_baseline(tmp_path):
+    from aicodeguard.baseline import write
+    from aicodeguard.lsp_server.checking import without_baselined
+    from aicodeguard.model import Confidence, Finding, Location, Severity
+    from aicodeguard.policy import Outcome
+
+    path = str(tmp_path / "app.py")
+    finding = Finding("AIG101", Severity.HIGH, Confidence.HIGH, "m",
+                      Location(path, 2, 5, 2, 9), snippet="cur.execute(q)")
+    write([finding], str(tmp_path / "base.json"))
+    kept = without_baselined(Outcome(findings=[finding]), str(tmp_path / "base.json"))
+    assert kept.findings == [] and kept.baselined == 1
+    missing = without_baselined(Outcome(findings=[finding]), str(tmp_path / "none.json"))
+    assert missing.findings == [finding] and "baseline not used" in missing.notes[0].message
+
+
+def test_concise_output_cuts_long_messages_at_a_boundary():
+    from aicodeguard.report.text import short_message
+
+    long = ("shell command built with an f-string is passed to `os.popen`; the shell runs "
+            "whatever the value says")
+    assert short_message(long) == "shell command built with an f-string is passed to `os.popen` …"
+    assert short_message("short: message") == "short: message"
+    unbroken = "x" * 120
+    assert short_message(unbroken) == unbroken
+
+
+def test_rules_table_has_a_header(cli):
+    first = cli("rules").out.splitlines()[0]
+    assert first.split()[:4] == ["ID", "SEVERITY", "CWE", "NAME"]
+
+
+def test_diff_still_means_changed_lines_without_fix(cli, tmp_path):
+    parser_help = cli("scan", "--help").out
+    assert "--changed" in parser_help and "with --fix: print the fixes" in " ".join(
+        parser_help.split())

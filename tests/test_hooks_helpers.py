@@ -103,7 +103,7 @@ def finding_lines(output: str) -> list[str]:
 
 
 def test_finding_lines_picks_only_headlines():
-    output = ("db.py:2:17: AIG101 SQL built\n\nFound 1 finding (1 high) in 1 of 1 files.\n"
+    output = ("db.py:2:17: AIG101 SQL built\n\nFound 1 finding (1 high) in 1 of 1 file.\n"
               "aicodeguard (insecure code)....Failed\n")
     assert finding_lines(output) == ["db.py:2:17: AIG101 SQL built"]
 

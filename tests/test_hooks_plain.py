@@ -48,7 +48,7 @@ def test_blocks_an_insecure_commit_and_passes_once_fixed(repo):
     blocked = repo.commit()
     assert blocked.returncode == 1 and repo.commit_count() == 0
     assert [line[:len(HEADLINE)] for line in finding_lines(blocked.out)] == [HEADLINE]
-    assert "Found 1 finding (1 high) in 1 of 1 files" in blocked.out and HINT in blocked.out
+    assert "Found 1 finding (1 high) in 1 of 1 file" in blocked.out and HINT in blocked.out
     assert "\x1b[" not in blocked.out  # not a terminal: no colours
     repo.write("db.py", FIXED)
     repo.stage("db.py")
@@ -278,7 +278,7 @@ def test_opt_in_git_notes_record_which_version_checked_each_commit(repo):
     assert repo.commit().returncode == 0
     note = repo.git("notes", "--ref=aicodeguard", "show", "HEAD").out
     assert note.startswith(f"Checked by aicodeguard {__version__}: passed.\n")
-    assert "Found 0 findings in 1 files; 1 suppressed." in note
+    assert "Found 0 findings in 1 file; 1 suppressed." in note
 
     repo.write("db.py", INSECURE)
     repo.stage("db.py")

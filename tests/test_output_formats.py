@@ -128,7 +128,7 @@ app.py:11:17: AIG101 [high · medium confidence] SQL built with an f-string is p
 
 error: broken.py: not valid UTF-8 (byte 0xff at offset 5) and no coding cookie; not checked
 
-Found 2 findings (1 critical, 1 high) in 1 of 1 files. Not scanned: 1 file could not be \
+Found 2 findings (1 critical, 1 high) in 1 of 1 file. Not scanned: 1 file could not be \
 checked (see the errors). 2 at or above fail-on=medium and fail-on-confidence=medium.
 To accept a finding, add `# aicodeguard: ignore[ID] reason` (`//` in JS/TS) on its line or \
 the line above.

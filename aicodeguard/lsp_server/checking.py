@@ -16,6 +16,7 @@ the offline answer.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 
 from lsprotocol import types
@@ -136,6 +137,8 @@ def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config
     notes += check_pins([result], package_config, {snapshot.path: data}) if result.pins else []
     outcome = redact_outcome(apply_policy([result], config, rules_run([language]), notes),
                              [result])
+    if config.baseline:  # the configuration's baseline, as `scan` and the hooks use it
+        outcome = without_baselined(outcome, config.baseline)
     source = SourceFile(snapshot.path, data)
     positions = Positions(source, snapshot.encoding)
     syntax = comment_syntax(language, snapshot.path)
@@ -204,6 +207,29 @@ def _diagnostic(finding: Finding, snapshot: Snapshot, positions: Positions,
         tags=TAGS.get(finding.rule_id),
         data=data,
     )
+
+
+_baselines: dict[str, tuple[tuple[int, int], object]] = {}
+
+
+def without_baselined(outcome, path: str):
+    """`outcome` without the findings the baseline file at `path` accepts; the file is
+    re-read when it changes.  A missing or broken baseline is a warning on the document,
+    never a reason to hide nothing silently."""
+    from ..baseline import Baseline, BaselineError
+    from ..policy import narrow
+
+    try:
+        status = os.stat(path)
+        stamp = (status.st_mtime_ns, status.st_size)
+        cached = _baselines.get(path)
+        if cached is None or cached[0] != stamp:
+            cached = _baselines[path] = (stamp, Baseline.load(path))
+    except (OSError, BaselineError) as error:
+        message = error.strerror if isinstance(error, OSError) else str(error)
+        outcome.notes.append(Note(path, f"baseline not used: {message}", NoteLevel.WARNING))
+        return outcome
+    return narrow(outcome, baseline=cached[1])
 
 
 def _not_checked(snapshot: Snapshot, reason: str) -> Analysis:

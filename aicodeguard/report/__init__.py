@@ -1,9 +1,14 @@
-"""Renderers: pure functions from an `Outcome` to text (text, concise, JSON, SARIF, HTML)."""
+"""Renderers: pure functions from an `Outcome` to text (text, concise, JSON, SARIF, HTML,
+and the CI formats: GitHub workflow commands, GitLab Code Quality and SAST, JUnit XML)."""
 
-FORMATS = ("text", "concise", "json", "sarif", "html")
+FORMATS = ("text", "concise", "json", "sarif", "html", "github", "gitlab", "gitlab-sast",
+           "junit")
 
 
-def render(outcome, config, output_format: str, *, color: bool = False) -> str:
+def render(outcome, config, output_format: str, *, color: bool = False,
+           sarif_all_rules: bool = False, started=None, ended=None) -> str:
+    """`started`/`ended`: the run's times (GitLab SAST's scan block); `sarif_all_rules`:
+    full help for every enabled rule, not only those with results."""
     if output_format == "json":
         from .json_report import render_json
 
@@ -11,7 +16,15 @@ def render(outcome, config, output_format: str, *, color: bool = False) -> str:
     if output_format == "sarif":
         from .sarif import render_sarif
 
-        return render_sarif(outcome, config)
+        return render_sarif(outcome, config, all_rules_help=sarif_all_rules)
+    if output_format in ("github", "gitlab", "gitlab-sast", "junit"):
+        from . import ci
+
+        if output_format == "gitlab-sast":
+            return ci.render_gitlab_sast(outcome, config, started=started, ended=ended)
+        renderer = {"github": ci.render_github, "gitlab": ci.render_gitlab,
+                    "junit": ci.render_junit}[output_format]
+        return renderer(outcome, config)
     if output_format == "html":
         import os
 

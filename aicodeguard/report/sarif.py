@@ -37,11 +37,18 @@ def _clip(text: str, limit: int = 1024) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _rule(rule: RuleInfo) -> dict:
-    sections = doc_sections(rule.id)
-    full = " ".join(part for part in (sections.get("What it does", ""),
-                                      sections.get("Why is this bad?", "")) if part)
-    markdown = rule_doc(rule.id)
+def _rule(rule: RuleInfo, full_help: bool = True) -> dict:
+    """A rule descriptor.  Without `full_help` (rules with no result in this run) the
+    descriptions and help are the one-line summary and a link: still what GitHub
+    requires, a fraction of the size."""
+    if full_help:
+        sections = doc_sections(rule.id)
+        full = " ".join(part for part in (sections.get("What it does", ""),
+                                          sections.get("Why is this bad?", "")) if part)
+        markdown = rule_doc(rule.id)
+    else:
+        full = rule.summary
+        markdown = f"{rule.summary}\n\nSee {doc_url(rule.id)} or `aicodeguard explain {rule.id}`."
     tags = ["security", *(f"CWE-{n}" for n in rule.cwe),
             *(f"external/cwe/cwe-{n:03d}" for n in rule.cwe), *rule.tags]
     return {
@@ -131,7 +138,7 @@ def _result_tags(finding: Finding) -> list[str]:
             *rule_tags(finding.rule_id)]
 
 
-def render_sarif(outcome: Outcome, config: Config) -> str:
+def render_sarif(outcome: Outcome, config: Config, *, all_rules_help: bool = False) -> str:
     policy = Policy(config)
     used = {f.rule_id for f in outcome.findings}
     rules = [rule for rule in ALL_RULES if policy.enabled(rule.id) or rule.id in used]
@@ -149,7 +156,7 @@ def render_sarif(outcome: Outcome, config: Config) -> str:
             "version": __version__,
             "semanticVersion": __version__,
             "informationUri": "https://github.com/aicodeguard/aicodeguard",
-            "rules": [_rule(rule) for rule in rules],
+            "rules": [_rule(rule, all_rules_help or rule.id in used) for rule in rules],
         }},
         "automationDetails": {"id": "aicodeguard/"},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri() + "/"}},

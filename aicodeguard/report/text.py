@@ -24,13 +24,49 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"{code}{text}{_RESET}" if color else text
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """"1 file", "2 files": every count a summary prints goes through here."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+# Where a one-line message may be cut: the headline ends, the explanation begins.
+SHORT_BOUNDARIES = ("; ", ": ", " — ")
+SHORT_AFTER = 60  # prefer a cut after this many characters, so the headline says enough
+SHORT_LIMIT = 100  # what one line should stay under
+SHORT_MINIMUM = 30  # never cut shorter than this
+
+
+def short_message(message: str) -> str:
+    """The first part of a message for one-line output (concise, hooks): a message over
+    SHORT_LIMIT characters is cut at the first `; `, `: ` or ` — ` boundary after
+    SHORT_AFTER characters (else the last one after SHORT_MINIMUM, else the first) and
+    ends in "…".  The full message stays in text format, `explain`, hover, JSON and SARIF."""
+    if len(message) < SHORT_LIMIT:
+        return message
+    cuts = sorted(index for boundary in SHORT_BOUNDARIES
+                  for index in _boundaries(message, boundary) if index >= SHORT_MINIMUM)
+    if not cuts:
+        return message
+    preferred = [index for index in cuts if SHORT_AFTER <= index < SHORT_LIMIT]
+    earlier = [index for index in cuts if index < SHORT_AFTER]
+    cut = preferred[0] if preferred else earlier[-1] if earlier else cuts[0]
+    return message[:cut].rstrip(" .,;:") + " …"
+
+
+def _boundaries(message: str, boundary: str):
+    index = message.find(boundary)
+    while index != -1:
+        yield index
+        index = message.find(boundary, index + 1)
+
+
 def _headline(finding: Finding, color: bool, concise: bool) -> str:
     loc = finding.location
     where = _paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD, color)
     rule = _paint(finding.rule_id, _COLORS[finding.severity], color)
     severity, confidence = finding.severity.label, finding.confidence.label
     if concise:
-        return f"{where} {rule} [{severity}/{confidence}] {finding.message}"
+        return f"{where} {rule} [{severity}/{confidence}] {short_message(finding.message)}"
     return f"{where} {rule} [{severity} · {confidence} confidence] {finding.message}"
 
 
@@ -64,12 +100,12 @@ def summary(outcome: Outcome, config: Config) -> str:
     parts = [f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True)]
     total = len(outcome.findings)
     files = len({f.location.path for f in outcome.findings})
-    noun = "finding" if total == 1 else "findings"
-    text = f"Found {total} {noun}"
+    text = f"Found {plural(total, 'finding')}"
     if total:
-        text += f" ({', '.join(parts)}) in {files} of {outcome.files_scanned} files"
+        text += (f" ({', '.join(parts)}) in {files} of "
+                 f"{plural(outcome.files_scanned, 'file')}")
     else:
-        text += f" in {outcome.files_scanned} files"
+        text += f" in {plural(outcome.files_scanned, 'file')}"
     extras = []
     if outcome.suppressed:
         extras.append(f"{outcome.suppressed} suppressed")

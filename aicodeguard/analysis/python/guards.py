@@ -224,3 +224,23 @@ def _constant_truth(ctx: PyContext, condition) -> bool | None:
         return None
     value = ctx.literal(condition)
     return bool(value) != negate
+
+
+def in_import_fallback(ctx: PyContext, node) -> bool:
+    """`node` sits in an `except ImportError:` (or `ModuleNotFoundError`) handler: code
+    that runs only where the `try` block's import is missing, an old or bootstrapping
+    Python (`try: from tempfile import mkstemp` / `except ImportError: mktemp()`)."""
+    current = node.parent
+    while current is not None and current.type not in FUNCTION_TYPES:
+        if current.type == "except_clause":
+            caught = next((c for c in current.named_children if c.type != "block"), None)
+            names = ctx.text(caught) if caught is not None else ""
+            return bool(names) and all(
+                name.strip().rpartition(" as ")[0].strip("() ") in IMPORT_ERRORS
+                or name.strip("() ") in IMPORT_ERRORS
+                for name in names.split(","))
+        current = current.parent
+    return False
+
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})

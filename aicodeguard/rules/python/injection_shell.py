@@ -11,12 +11,21 @@ from __future__ import annotations
 import re
 
 from ...analysis.python.callers import caller_taint
+from ...analysis.python.guards import in_import_fallback
 from ...analysis.shared import UNKNOWN, value_origin
 from ...model import Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SHELL
 from .checks import on
-from .injection_values import assess, remote_taint, sequence_items, web_taint
+from .injection_values import (
+    assess,
+    first_taint,
+    is_sanitised,
+    remote_taint,
+    sequence_items,
+    value_of,
+    web_taint,
+)
 from .sinks import report_sink
 
 # Evidence context of a whole command of unknown origin handed to a shell (low).
@@ -79,6 +88,14 @@ _SCRIPT_FLAG = re.compile(r"-[a-z]*c|/[cCkK]|-(?:command|Command|c)", re.ASCII)
 # code (`if False:`) are shared by every family: `analysis.python.guards`.
 SHELL_SANITISERS = frozenset({"shlex.join", "shlex.quote", "pipes.quote"})
 _FIXABLE_TEXT = re.compile(r"[\w./:=,@%+\s-]*", re.ASCII)
+# Names the tempfile module chose (random, in the temp folder the operator configured): they
+# hold no shell syntax.  `mkstemp()` returns (fd, name); the others return the name or a file.
+TEMP_NAME_CALLS = frozenset({"tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.mktemp"})
+TEMP_FILE_CALLS = frozenset({"tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory"})
+# The POSIX idiom for a value inside single quotes: each `'` becomes `'"'"'` or `'\''`.
+# (`ctx.literal` gives the source text, so the escaped spellings are listed too.)
+SINGLE_QUOTE_ESCAPES = frozenset({"'\"'\"'", "'\\''", "'\\\"'\\\"'", "'\\\\''"})
+MAX_HEAD_HOPS = 4
 
 
 @on.call(*SHELL_STRING_CALLS)
@@ -148,6 +165,24 @@ def check_shell_string(ctx, call, command, *, fix=None) -> None:
     found = assess(ctx, command, SHELL_SANITISERS)
     if found is None:
         return
+    heads = _command_heads(ctx, command) if found.built else set()
+    parts = [part for part in found.parts if not _harmless(ctx, part, heads)]
+    if not parts:
+        return  # only temp-file names or values escaped for single quotes
+    if found.built and all(_harmless(ctx, part, heads, allow_head=True) for part in parts):
+        # `f"{cmd} >{tmpname}"`, `pager + ' "' + tmpname + '"'`: the command itself comes
+        # from the caller (or the operator's $PAGER); only fixed text is added to it.
+        taint = first_taint(ctx, parts) or caller_taint(ctx, parts)
+        if taint is None or not taint.is_remote:
+            report_sink(ctx, SHELL_INJECTION, command,
+                        f"a shell command from elsewhere is extended with fixed text and passed "
+                        f"to `{call.name}`; if any caller passes outside data it can run other "
+                        "commands: pass a fixed program and an argument list instead", None,
+                        severity=Severity.MEDIUM, fix=fix,
+                        evidence=f"{taint.evidence if taint else value_origin(ctx, command)}"
+                                 f"+{WRAPPER}")
+            return
+        found.taint = taint
     if found.built:
         message = (f"shell command built with {found.how()} is passed to `{call.name}`; "
                    "run the program with an argument list (no shell) or quote each value "
@@ -168,6 +203,126 @@ def check_shell_string(ctx, call, command, *, fix=None) -> None:
         return
     report_sink(ctx, SHELL_INJECTION, command, message, found.taint,
                 llm_rule=LLM_OUTPUT_TO_SHELL, fix=fix)
+
+
+def _harmless(ctx, part, heads: set[int], *, allow_head: bool = False) -> bool:
+    """A part that adds no shell syntax: a temp-file name, a value escaped for single quotes,
+    or (with `allow_head`) the command's own head; tuples (`"%s %s" % (a, b)`) item by item."""
+    if part is None:
+        return True
+    if allow_head and part.id in heads:
+        return True
+    if part.type in ("tuple", "expression_list", "parenthesized_expression"):
+        return all(_harmless(ctx, item, heads, allow_head=allow_head)
+                   for item in part.named_children)
+    return ctx.is_literal(part) or is_sanitised(ctx, part, SHELL_SANITISERS) \
+        or _temp_name(ctx, part) or _single_quote_escaped(ctx, part)
+
+
+def _temp_name(ctx, node, depth: int = 0) -> bool:
+    """`mkstemp()[1]`, `name` of `fd, name = mkstemp()`, `NamedTemporaryFile().name`, the
+    folder of `with TemporaryDirectory() as d`, and `os.path.join(<one of them>, "x")`."""
+    if node is None or depth > MAX_HEAD_HOPS:
+        return False
+    if node.type == "identifier":
+        bindings = [b for b in ctx.reaching(ctx.text(node), node) if b.value is not None]
+        return bool(bindings) and all(
+            _temp_call(ctx, b.value, "tempfile.TemporaryDirectory") if b.kind == "with"
+            else _temp_call(ctx, b.value, "tempfile.mkstemp") if b.kind == "unpack"
+            else _temp_name(ctx, b.value, depth + 1) for b in bindings)
+    if node.type == "call":
+        call = ctx.call(node)
+        if call.qualname in ("tempfile.mkdtemp", "tempfile.mktemp"):
+            return True
+        if call.qualname in ("os.path.join", "posixpath.join") and call.positional:
+            return _temp_name(ctx, call.positional[0], depth + 1) and all(
+                ctx.is_literal(arg) for arg in call.positional[1:])
+        return False
+    if node.type == "subscript":  # mkstemp()[1]
+        return _temp_call(ctx, value_of(ctx, node.child_by_field_name("value")),
+                          "tempfile.mkstemp")
+    if node.type == "attribute" and ctx.text(node.child_by_field_name("attribute")) == "name":
+        return _temp_file(ctx, node.child_by_field_name("object"), depth + 1)
+    return False
+
+
+def _temp_file(ctx, node, depth: int) -> bool:
+    """A file object from `tempfile.NamedTemporaryFile()` (also through `closing(f)`)."""
+    if node is None or depth > MAX_HEAD_HOPS:
+        return False
+    if node.type == "identifier":
+        bindings = [b for b in ctx.reaching(ctx.text(node), node) if b.value is not None
+                    and not in_import_fallback(ctx, b.node)
+                    and not b.node.start_byte <= node.start_byte < b.node.end_byte]
+        return bool(bindings) and all(_temp_file(ctx, b.value, depth + 1) for b in bindings)
+    if node.type != "call":
+        return False
+    call = ctx.call(node)
+    if call.qualname == "contextlib.closing" and call.positional:
+        return _temp_file(ctx, call.positional[0], depth + 1)
+    return call.qualname in ("tempfile.NamedTemporaryFile", "tempfile.TemporaryFile")
+
+
+def _temp_call(ctx, node, qualname: str) -> bool:
+    return node is not None and node.type == "call" and ctx.call(node).qualname == qualname
+
+
+def _single_quote_escaped(ctx, node) -> bool:
+    """`value.replace("'", "'\"'\"'")`: safe inside single quotes, the POSIX idiom."""
+    node = value_of(ctx, node)
+    if node is None or node.type != "call":
+        return False
+    call = ctx.call(node)
+    return call.method == "replace" and len(call.positional) == 2 \
+        and ctx.literal(call.positional[0]) == "'" \
+        and ctx.literal(call.positional[1]) in SINGLE_QUOTE_ESCAPES
+
+
+def _command_heads(ctx, command) -> set[int]:
+    """The parts a built command starts with (`{cmd}` of `f"{cmd} >out"`, the `pager` of
+    `pager + " file"`, the template of `template % quote(name)`): when only these are
+    unknown, the whole command comes from elsewhere and fixed text was added to it."""
+    heads: set[int] = set()
+    stack = [(command, 0)]
+    while stack:
+        node, hops = stack.pop()
+        if node is None or hops > MAX_HEAD_HOPS or ctx.is_literal(node):
+            continue
+        kind = node.type
+        if kind in ("parenthesized_expression", "concatenated_string"):
+            stack.append((node.named_children[0] if node.named_child_count else None, hops))
+        elif kind == "identifier":
+            bindings = [b for b in ctx.reaching(ctx.text(node), node)
+                        if b.kind in ("assign", "augment", "walrus")]
+            heads.add(node.id)  # also when a branch keeps the parameter unchanged
+            stack.extend((b.value, hops + 1) for b in bindings)
+        elif kind == "binary_operator" and ctx.text(node.child_by_field_name("operator")) in "+%":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            template = ctx.literal(left)
+            if isinstance(template, str):
+                if template.startswith("%s") and right is not None:
+                    first = right.named_children[0] if right.type == "tuple" \
+                        and right.named_child_count else right
+                    heads.add(first.id)
+            else:
+                stack.append((left, hops))
+        elif kind == "string":
+            pieces = [c for c in node.named_children if c.type not in ("string_start",)]
+            if pieces and pieces[0].type == "interpolation":
+                stack.append((pieces[0].child_by_field_name("expression"), hops))
+        elif kind == "call":
+            call = ctx.call(node)
+            obj = call.func.child_by_field_name("object") if call.method else None
+            if call.method == "join" and obj is not None and ctx.is_literal(obj) \
+                    and call.positional:
+                heads.add(call.positional[0].id)  # `" ".join(argv)`: the whole command
+            elif call.method == "format" and obj is not None:
+                stack.append((obj, hops))
+            else:
+                heads.add(node.id)
+        else:
+            heads.add(node.id)
+    return heads
 
 
 def check_program(ctx, call, program) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import stat
 
+from ...analysis.python.guards import in_import_fallback
 from ...model import Confidence, Edit, Fix, Severity
 from ..web import INSECURE_TEMP_FILE, PERMISSIVE_FILE_MODE
 from .checks import on
@@ -15,13 +16,50 @@ from .web import is_module, last_assigned, leading_text, receiver, replace_node
 SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 
 
+# A Windows named pipe (`\\.\pipe\name`) lives in the pipe namespace, not a temp folder.
+# (`ctx.literal` gives the source text: a raw string's spelling, or the escaped one.)
+PIPE_PREFIXES = ("\\\\.\\pipe\\", "\\\\\\\\.\\\\pipe\\\\")
+
+
 @on.call("tempfile.mktemp")
 def mktemp_used(ctx, call) -> None:
+    prefix = call.arg(1, "prefix")
+    folder = call.arg(2, "dir")
+    if prefix is not None and leading_text(ctx, prefix).startswith(PIPE_PREFIXES):
+        return  # only invents a pipe name; no file in a shared folder
+    if folder is not None and _private_folder(ctx, folder):
+        return  # a folder from mkdtemp() is ours alone: nobody else can race for names in it
+    severity = confidence = None
+    if in_import_fallback(ctx, call.node):
+        severity, confidence = Severity.LOW, Confidence.LOW  # only where mkstemp is missing
+    elif folder is not None and not ctx.is_literal(folder) and not _default_temp_dir(ctx, folder):
+        confidence = Confidence.LOW  # a folder chosen elsewhere: shared only if it is one
     ctx.report(INSECURE_TEMP_FILE, call.node,
                "`tempfile.mktemp()` only returns a name: between choosing it and creating the "
                "file another process can create it or plant a symlink there; use "
                "`tempfile.NamedTemporaryFile(delete=False)` or `mkstemp()`, which create the "
-               "file atomically", fix=_named_temporary_file(ctx, call))
+               "file atomically", severity=severity, confidence=confidence,
+               fix=_named_temporary_file(ctx, call))
+
+
+def _default_temp_dir(ctx, node) -> bool:
+    """`dir=tempfile.gettempdir()` (or `tempfile.tempdir`): the shared folder itself."""
+    return (node.type == "call" and ctx.call(node).qualname == "tempfile.gettempdir") \
+        or ctx.text(node) in ("tempfile.tempdir", "tempfile.gettempdir()")
+
+
+def _private_folder(ctx, node) -> bool:
+    """`dir=tempfile.mkdtemp()`, or a name last assigned one, or `with TemporaryDirectory()
+    as d`: a folder created with mode 0700 for this process."""
+    value = last_assigned(ctx, node) if node.type == "identifier" else node
+    if node.type == "identifier" and value is None:
+        bindings = [b for b in ctx.reaching(ctx.text(node), node) if b.kind == "with"]
+        value = bindings[-1].value if bindings else None
+        if value is not None and value.type == "call" \
+                and ctx.call(value).qualname == "tempfile.TemporaryDirectory":
+            return True
+    return value is not None and value.type == "call" \
+        and ctx.call(value).qualname == "tempfile.mkdtemp"
 
 
 def _named_temporary_file(ctx, call):

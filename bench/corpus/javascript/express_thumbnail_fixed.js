@@ -1,0 +1,15 @@
+const express = require("express");
+const path = require("path");
+const { execFile } = require("child_process");
+
+const app = express();
+
+app.get("/thumbnail", (req, res) => {
+  const file = path.basename(String(req.query.file));
+  execFile("convert", [`uploads/${file}`, "-resize", "200x200", `thumbs/${file}`], (error) => {
+    if (error) return res.status(500).send("conversion failed");
+    res.sendStatus(201);
+  });
+});
+
+module.exports = app;
