@@ -14,8 +14,6 @@ import re
 import subprocess
 import sys
 
-from aicodeguard import __version__
-
 from .conftest import REPO
 
 README = os.path.join(REPO, "README.md")
@@ -88,18 +86,18 @@ def test_no_install_instruction_names_the_public_index():
 
 def test_install_instructions_install_from_the_repository():
     readme = _read(README)
-    url = f"git+https://github.com/aicodeguard/aicodeguard@v{__version__}"
+    url = "git+https://github.com/aicodeguard/aicodeguard@main"  # no release tag exists yet
     assert "pip install ." in readme and f'pip install "{url}"' in readme
     assert f'pip install "{url}"' in _read(os.path.join(DOCS, "ci.md"))
     hooks = _read(os.path.join(DOCS, "hooks.md"))
     assert f'pip install "{url}"' in hooks
 
 
-def test_pre_commit_snippets_pin_the_release_tag_and_say_how_to_update():
+def test_pre_commit_snippets_name_a_revision_that_exists_and_say_how_to_pin_it():
     for name in ("README.md", "docs/hooks.md"):
         text = _documents()[name]
         revs = re.findall(r"^\s+rev: (\S+)", text, re.MULTILINE)
-        assert revs == [f"v{__version__}"], (name, revs)
+        assert revs == ["main"], (name, revs)  # no release tag exists yet
         assert "pre-commit autoupdate" in text, name
 
 
