@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 
-from .config import ConfigError
+from .config import ConfigError, read_settings_file
 from .fingerprint import fingerprints
 from .model import Finding
 
@@ -38,11 +38,10 @@ class Baseline:
     @classmethod
     def load(cls, path: str) -> Baseline:
         try:
-            with open(path, encoding="utf-8") as handle:
-                document = json.load(handle)
-        except OSError as error:
-            raise BaselineError(f"{path}: cannot read the baseline ({error.strerror or error}); "
-                                "create it with `aicodeguard baseline create`") from None
+            document = json.loads(read_settings_file(path, what="the baseline"))
+        except ConfigError as error:
+            raise BaselineError(f"{error}; create it with `aicodeguard baseline create`") \
+                from None
         except ValueError as error:
             raise BaselineError(f"{path}: not a valid baseline file ({error})") from None
         return cls(_folder_of(path), _parse(document, path))

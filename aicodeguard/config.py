@@ -25,7 +25,7 @@ from .policy.native import (
     PolicySettings,
     parse_policy,
 )
-from .reading import DEFAULT_MAX_FILE_SIZE
+from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .rules import selector_problems
 from .storage import tomllib
 
@@ -465,13 +465,25 @@ def load_file(path: str, *, trusted: bool = False) -> Config | None:
     return parse_table(table, os.path.abspath(path), section, trusted=trusted)
 
 
+def read_settings_file(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE, *,
+                       what: str = "") -> bytes:
+    """The bytes of a file that steers the gate (configuration, policy, Rego, baseline,
+    waivers, CODEOWNERS): a regular file of bounded size, never a FIFO or device that
+    would block the run.  A ConfigError naming the file otherwise (exit 2)."""
+    cannot = f"{path}: cannot read{' ' + what if what else ''}"
+    if not os.path.lexists(path):
+        raise ConfigError(f"{cannot} (no such file)")
+    try:
+        return read_bytes(path, max_size)
+    except Unreadable as error:
+        raise ConfigError(f"{cannot} ({error})") from None
+
+
 def read_toml(path: str) -> dict:
     """A TOML file's document; a ConfigError naming the file when it cannot be read."""
+    data = read_settings_file(path)
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
 

@@ -29,7 +29,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .config import ConfigError
+from .config import ConfigError, read_settings_file
 from .model import FileResult, Finding, Location, Severity, Suppression
 from .rules import BY_ID, nearest_rule_id
 from .rules.meta import EXPIRED_WAIVER, WAIVER_WITHOUT_OWNER
@@ -217,10 +217,9 @@ def find_waiver_file(start: str) -> str | None:
 
 def load_waivers(path: str) -> WaiverFile:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise WaiverError(f"{path}: cannot read ({error.strerror or error})") from None
+        data = read_settings_file(path)
+    except ConfigError as error:
+        raise WaiverError(str(error)) from None
     return parse_waivers(data.decode("utf-8", "replace"), os.path.abspath(path))
 
 

@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..config import read_settings_file
 from ..discovery import display_path
 from ..model import Finding, Location
 from ..rules.meta import UNOWNED_GATE_FILE
@@ -123,8 +124,7 @@ def find_codeowners(root: str) -> tuple[str, str] | None:
     for location in LOCATIONS:
         path = os.path.join(root, location)
         if os.path.isfile(path):
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                return location, handle.read()
+            return location, read_settings_file(path).decode("utf-8", "replace")
     return None
 
 

@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 
-from ..config import ConfigError
+from ..config import ConfigError, read_settings_file
 from ..model import Finding, Location
 from ..rules.meta import POLICY_DENIED
 from .native import MAX_POLICY_FILE_SIZE
@@ -45,13 +45,9 @@ def apply_rego(outcome: Outcome, config) -> Outcome:
 
 def _read(path: str) -> str:
     try:
-        if os.path.getsize(path) > MAX_POLICY_FILE_SIZE:
-            raise RegoPolicyError(f"{path}: Rego policy larger than "
-                                  f"{MAX_POLICY_FILE_SIZE // 1024} KiB")
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError as error:
-        raise RegoPolicyError(f"{path}: cannot read ({error.strerror or error})") from None
+        return read_settings_file(path, MAX_POLICY_FILE_SIZE).decode("utf-8")
+    except ConfigError as error:
+        raise RegoPolicyError(str(error)) from None
     except UnicodeDecodeError:
         raise RegoPolicyError(f"{path}: not UTF-8 text") from None
 

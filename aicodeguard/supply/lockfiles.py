@@ -64,13 +64,18 @@ def _pin(name: str, ecosystem: str, version: str, lines: list[str], index: int) 
 
 # ---------------------------------------------------------------- Python
 
-def _pipfile_lock(text: str) -> Iterator[Pinned]:
+def _json_object(text: str) -> dict:
     try:
         document = json.loads(text)
     except ValueError as error:
         raise NotALockFile(f"not JSON ({error})") from None
     if not isinstance(document, dict):
         raise NotALockFile("not a JSON object")
+    return document
+
+
+def _pipfile_lock(text: str) -> Iterator[Pinned]:
+    document = _json_object(text)
     lines = text.split("\n")
     cursor = 0
     for section in ("default", "develop"):
@@ -126,12 +131,7 @@ def _local(package: dict) -> bool:
 # ---------------------------------------------------------------- npm
 
 def _npm_lock(text: str) -> Iterator[Pinned]:
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise NotALockFile(f"not JSON ({error})") from None
-    if not isinstance(document, dict):
-        raise NotALockFile("not a JSON object")
+    document = _json_object(text)
     lines = text.split("\n")
     packages = document.get("packages")
     if isinstance(packages, dict):  # lockfile versions 2 and 3

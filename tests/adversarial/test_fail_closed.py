@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
 from aicodeguard.config import Config
+from tests.conftest import run_cli
 
 EXPRESS_EXEC = ('const cp = require("child_process");\n'
                 'const express = require("express");\n'
@@ -376,3 +378,21 @@ def test_summary_counts_what_was_not_scanned(cli, tmp_path):
     assert ("Found 0 findings in 2 files. Not scanned: 1 file could not be checked (see the "
             "errors), 1 file excluded by configuration, 1 folder excluded by configuration."
             in result.out)
+
+
+def test_files_that_steer_the_gate_are_never_blocking_reads(tmp_path):
+    """A repository's configuration may name its baseline and Rego policies: a FIFO there
+    must not hang the run, and is an error naming it (exit 2)."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "app.py").write_text("print('hello')\n")
+    os.mkfifo(project / "baseline.json")
+    os.mkfifo(project / "ci.rego")
+    (project / ".aicodeguard.toml").write_text('baseline = "baseline.json"\n')
+    started = time.monotonic()
+    done = run_cli("scan", "--offline", ".", cwd=project)
+    assert done.returncode == 2 and b"baseline.json" in done.stderr, done.stderr
+    (project / ".aicodeguard.toml").write_text('[policy]\nrego = ["ci.rego"]\n')
+    done = run_cli("scan", "--offline", ".", cwd=project)
+    assert done.returncode == 2 and b"ci.rego" in done.stderr + done.stdout, done.stderr
+    assert time.monotonic() - started < 60

@@ -213,15 +213,12 @@ OPT_OUT = "opt-out"  # evidence context: low confidence
 
 def _opt_out_evidence(ctx, node) -> str | None:
     """"pattern+opt-out" when `node` sits in an `if`/`elif`/`else` arm of the function
-    whose condition is about verification (see `_OPT_OUT_CONDITION`)."""
+    whose condition is about verification (see `_OPT_OUT_CONDITION`).  An `else` arm
+    needs no case of its own: walking up from it reaches its `if`."""
     current = node.parent
     while current is not None and current.type not in ("function_definition", "module"):
         if current.type in ("if_statement", "elif_clause"):
             condition = current.child_by_field_name("condition")
-            if condition is not None and _OPT_OUT_CONDITION.search(ctx.text(condition)):
-                return f"{PATTERN}+{OPT_OUT}"
-        if current.type == "else_clause" and current.parent is not None:
-            condition = current.parent.child_by_field_name("condition")
             if condition is not None and _OPT_OUT_CONDITION.search(ctx.text(condition)):
                 return f"{PATTERN}+{OPT_OUT}"
         current = current.parent
