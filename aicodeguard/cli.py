@@ -1,4 +1,5 @@
-"""Command line: argument parsing and exit codes only; the work happens in the library.
+"""Command line: the argument parser and the dispatch to the handlers in `commands/`;
+the work happens in the library.
 
 Exit status: 0 clean, 1 findings at or above fail-on and fail-on-confidence, 2 usage,
 configuration or analysis error (a file that could not be checked counts as an error),
@@ -9,14 +10,27 @@ Precedence: 2, then 3, then 1.
 from __future__ import annotations
 
 import argparse
-import os
+import importlib
 import sys
 
 from . import __version__
+from .commands import EXIT_ERROR
 from .report import FORMATS
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_POLICY_DENIED = 3
+# Each command's handler: (module of aicodeguard.commands, function), imported only when
+# that command runs, so `lsp` or `--version` load nothing they do not use.
+HANDLERS = {
+    "scan": ("scan", "run"),
+    "baseline": ("baseline", "create"),
+    "rules": ("rules", "list_rules"),
+    "explain": ("rules", "explain"),
+    "audit": ("audit", "run"),
+    "advisories": ("advisories", "update"),
+    "install-hooks": ("delegates", "install_hooks"),
+    "commit-msg": ("delegates", "commit_msg"),
+    "completions": ("delegates", "completions"),
+    "lsp": ("delegates", "lsp"),
+}
 
 
 def _id_list(text: str) -> tuple[str, ...]:
@@ -119,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: HEAD, i.e. uncommitted changes); implies --changed")
     scan.add_argument("--baseline", metavar="FILE",
                       help="hide findings listed in FILE (see `aicodeguard baseline create`); "
-                           "new ones still count (default: the configuration's `baseline`)")
+                           "new ones still count (default: the configuration's `baseline`; "
+                           "with --hook, else .aicodeguard-baseline.json when it exists)")
     scan.add_argument("--fix", action="store_true",
                       help="apply the safe fixes in place, then report what is left")
     scan.add_argument("--unsafe-fixes", action="store_true",
@@ -240,36 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         import logging
 
         logging.basicConfig(level=logging.DEBUG, format="aicodeguard: %(message)s")
+    module, function = HANDLERS[args.command]
     try:
-        if args.command == "scan":
-            return _scan(args)
-        if args.command == "rules":
-            return _rules(args)
-        if args.command == "baseline":
-            return _baseline_create(args)
-        if args.command == "install-hooks":
-            from .install_hooks import install, uninstall
-
-            return uninstall() if args.uninstall else install(notes=args.notes,
-                                                              trailer=args.trailer)
-        if args.command == "audit":
-            return _audit(args)
-        if args.command == "commit-msg":
-            from .custody.checked import commit_msg
-
-            return commit_msg(args.message_file)
-        if args.command == "advisories":
-            return _advisories(args)
-        if args.command == "completions":
-            from .completions import script
-
-            sys.stdout.write(script(args.shell, parser))
-            return EXIT_CLEAN
-        if args.command == "lsp":
-            from .lsp_server import serve  # pygls and lsprotocol load only here
-
-            return serve(args.tcp, args.debug)
-        return _explain(args)
+        handler = getattr(importlib.import_module(f".commands.{module}", __package__), function)
+        return handler(args)
     except Exception as error:  # the one place internal errors become exit 2
         if getattr(args, "debug", False):
             raise
@@ -278,326 +267,6 @@ def main(argv: list[str] | None = None) -> int:
         prefix = "" if isinstance(error, ConfigError) else "internal error: "
         print(f"aicodeguard: error: {prefix}{error}", file=sys.stderr)
         return EXIT_ERROR
-
-
-def load_config(args, start: str):
-    from .config import discover, load_file, with_user_policy
-    from .model import Confidence, Severity
-
-    # A file named on the command line is the user's own choice, so it may set what a
-    # configuration found inside the scanned repository may not (project-indexes).
-    config = load_file(args.config, trusted=True) if args.config else discover(start)
-    if config is None:  # --config pointed at a pyproject.toml without the section
-        from .config import Config
-
-        config = Config()
-    # Options and the environment only ever add safety (offline) or the user's own opt-in
-    # (project-indexes): a repository's `offline = false` cannot undo --offline.
-    config = config.with_overrides(
-        select=args.select,
-        ignore=args.ignore,
-        fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
-        fail_on_confidence=Confidence.parse(args.fail_on_confidence)
-        if args.fail_on_confidence else None,
-        offline=True if args.offline or os.environ.get("AICODEGUARD_OFFLINE") == "1" else None,
-        project_indexes=True if args.project_indexes
-        or os.environ.get("AICODEGUARD_PROJECT_INDEXES") == "1" else None,
-        jobs=args.jobs,
-        cache=False if args.no_cache else None,
-    )
-    # The user's own policy (--policy, --rego): trusted, so its files may live anywhere.
-    return with_user_policy(config, getattr(args, "policy", None), getattr(args, "rego", None))
-
-
-def _scan(args) -> int:
-    from datetime import datetime, timezone
-
-    from .report import render
-
-    started = datetime.now(timezone.utc)
-    paths = args.paths or ["."]
-    args.format = args.format or ("concise" if args.hook else "text")
-    problem = _scan_usage_problem(args, paths)
-    if problem:
-        print(f"aicodeguard: error: {problem}", file=sys.stderr)
-        return EXIT_ERROR
-    config = load_config(args, paths[0] if paths[0] != "-" else os.getcwd())
-    if args.show_settings or args.show_files:
-        sys.stdout.write(_show_settings(config) if args.show_settings
-                         else _show_files(paths, config, args.force_exclude or args.hook))
-        return EXIT_CLEAN
-    keep_new = _new_findings_filter(args, config)  # reads the baseline and git first
-    outcome = _collect(args, paths, config, keep_new)
-    fix_line = ""
-    if args.fix:
-        from . import fixes
-
-        result = fixes.plan(outcome.findings, unsafe=args.unsafe_fixes)
-        for problem in result.problems():
-            print(f"aicodeguard: {problem}", file=sys.stderr)
-        fixed = len(result.fixed)
-        if args.diff:  # a preview: the diff on stdout, nothing written; 1 when it is not empty
-            patch = fixes.unified_diff(result)
-            sys.stdout.write(patch)
-            left = len(outcome.findings) - fixed
-            print(f"aicodeguard: {fixes.summary(fixed, len(result.files), left, preview=True)}",
-                  file=sys.stderr)
-            return EXIT_FINDINGS if patch else EXIT_CLEAN
-        fixes.write(result)
-        for problem in result.problems():  # files that changed on disk meanwhile
-            if "changed on disk" in problem:
-                print(f"aicodeguard: {problem}", file=sys.stderr)
-        written = set(result.written)
-        if written:  # what is left is what a fresh scan of the fixed files reports
-            outcome = _collect(args, paths, config, keep_new)
-        fixed = sum(1 for f in result.fixed if f.location.path in written)
-        fix_line = fixes.summary(fixed, len(written), len(outcome.findings))
-    to_file = args.output is not None
-    if args.statistics:
-        from .report.inventory import render_statistics
-
-        text = render_statistics(outcome.findings)
-    else:
-        text = render(outcome, config, args.format,
-                      color=not to_file and args.format == "text" and _color(sys.stdout),
-                      sarif_all_rules=args.sarif_all_rules, started=started,
-                      ended=datetime.now(timezone.utc))
-    if fix_line and args.format in ("text", "concise") and not to_file:
-        text += fix_line + "\n"
-    elif fix_line:
-        print(f"aicodeguard: {fix_line}", file=sys.stderr)
-    if to_file:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    elif outcome.findings or outcome.notes or fix_line or not args.hook:  # quiet when clean
-        sys.stdout.write(text)
-    return _finish_scan(args, outcome, config)
-
-
-def _show_settings(config) -> str:
-    from .report.inventory import render_settings
-
-    return render_settings(config)
-
-
-def _show_files(paths, config, force_exclude: bool) -> str:
-    from .discovery import Discovery
-    from .engine import languages_with_rules
-    from .report.inventory import render_files
-
-    if paths == ["-"]:
-        paths = ["."]
-    discovery = Discovery(config.exclude, respect_gitignore=config.respect_gitignore,
-                          force_exclude=force_exclude, languages=languages_with_rules())
-    targets = discovery.run(paths)
-    return render_files(targets, dict(discovery.skipped), discovery.notes)
-
-
-def _scan_usage_problem(args, paths) -> str:
-    if args.unsafe_fixes and not args.fix:
-        return "--unsafe-fixes only works with --fix"
-    if args.fix and (args.staged or paths == ["-"]):
-        return "--fix works on files on disk: not with --staged or `-`"
-    if args.fix and args.statistics:
-        return "--fix cannot be combined with --statistics"
-    if paths != ["-"] and "-" in paths:
-        return "`-` cannot be combined with other paths"
-    if paths == ["-"] and not args.stdin_filename and not (args.show_settings
-                                                           or args.show_files):
-        return "reading standard input needs --stdin-filename"
-    return ""
-
-
-def _collect(args, paths, config, keep_new):
-    """The outcome a scan shows: scanned, gate files added, narrowed, Rego applied."""
-    from . import api
-
-    if args.staged:
-        outcome = api.scan_staged(args.paths, config)
-    elif paths == ["-"]:
-        outcome = api.scan_bytes(args.stdin_filename, sys.stdin.buffer.read(), config)
-    else:
-        outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude or args.hook,
-                                 progress=_progress_bar(args), bandit=args.bandit)
-    if paths != ["-"]:
-        from .model import Finding
-
-        outcome.findings = sorted(outcome.findings + _gate_findings(args, config, paths),
-                                  key=Finding.sort_key)
-    outcome = keep_new(outcome)
-    if config.policy.rego:  # over the report of what is shown, after baseline and --diff
-        from .policy.rego import apply_rego
-
-        outcome = apply_rego(outcome, config)
-    if args.hook:  # a blocked commit shows what blocks it, not which files were skipped
-        outcome.notes = [note for note in outcome.notes if note.level.value != "info"]
-    return outcome
-
-
-def _finish_scan(args, outcome, config) -> int:
-    """Record the check (hooks) and choose the exit status."""
-    if args.record_check:  # for the git note (install-hooks --notes) and Checked-by trailer
-        from .custody.checked import policy_hash
-        from .install_hooks import record_check
-        from .report.text import summary
-
-        record_check(summary(outcome, config),
-                     passed=not outcome.has_errors and not outcome.failing(config),
-                     findings=len(outcome.findings),
-                     policy=policy_hash(dict.fromkeys([config.path, *config.policy.sources,
-                                                       *config.policy.rego])),
-                     paths=args.paths or None)
-    if outcome.has_errors:
-        return EXIT_ERROR
-    if outcome.failing(config) and not args.exit_zero:
-        return EXIT_POLICY_DENIED if outcome.policy_denied(config) else EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
-def _audit(args) -> int:
-    from .custody.audit import AuditOptions, audit, render_json, render_text
-    from .custody.settings import load_custody
-
-    settings = load_custody(os.getcwd(), args.config)  # git errors are ConfigErrors: exit 2
-    report = audit(os.getcwd(), AuditOptions(
-        revisions=tuple(args.revisions) or ("HEAD",), ai_markers=settings.ai_markers,
-        ai_identities=settings.ai_identities, blame=tuple(args.blame)))
-    if args.format == "html":
-        from .custody.html import render_audit_html
-
-        text = render_audit_html(report)
-    else:
-        text = render_json(report) if args.format == "json" else render_text(report)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        sys.stdout.write(text)
-    return EXIT_CLEAN
-
-
-def _gate_findings(args, config, paths) -> list:
-    """AIG007 (gate files no CODEOWNERS entry covers); in hooks only when the commit
-    touches one of them."""
-    from . import api
-
-    staged = None
-    if args.hook and args.paths and not args.staged:
-        staged = args.paths  # what pre-commit passes: the commit's files
-    elif args.staged or args.hook:
-        from .gitdiff import GitError, git, repo_root
-
-        try:
-            root = repo_root()
-            names = git("diff", "--cached", "--name-only", "-z").split(b"\0")
-        except GitError:
-            return []
-        staged = [os.path.join(root, os.fsdecode(name)) for name in names if name]
-    return api.gate_file_findings(config, paths[0], staged_paths=staged)
-
-
-def _new_findings_filter(args, config):
-    """--baseline (else the configuration's `baseline`) and --changed: a function that
-    keeps only the findings that are new."""
-    from .policy import narrow
-
-    baseline = changed = None
-    baseline_file = args.baseline or config.baseline
-    if baseline_file:
-        from .baseline import Baseline
-
-        baseline = Baseline.load(baseline_file)
-    if args.changed or args.base or (args.diff and not args.fix):
-        from .gitdiff import changed_lines
-
-        changed = changed_lines(args.base or "HEAD", staged=args.staged)
-    return lambda outcome: narrow(outcome, baseline=baseline, changed=changed)
-
-
-def _baseline_create(args) -> int:
-    from . import api
-    from .baseline import DEFAULT_BASELINE, write
-    from .report.text import plural
-
-    paths = args.paths or ["."]
-    config = load_config(args, paths[0])
-    output = args.output or config.baseline or DEFAULT_BASELINE
-    outcome = api.scan_paths(paths, config, force_exclude=args.force_exclude)
-    count = write(outcome.findings, output)
-    for note in outcome.notes:
-        if note.level.value == "error":
-            print(f"error: {note.path}: {note.message}", file=sys.stderr)
-    print(f"aicodeguard: wrote {plural(count, 'finding')} from "
-          f"{plural(outcome.files_scanned, 'file')} to {output}")
-    return EXIT_ERROR if outcome.has_errors else EXIT_CLEAN
-
-
-def _color(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return stream.isatty() and os.environ.get("TERM") != "dumb"
-
-
-def _progress_bar(args):
-    """A one-line progress bar on stderr, only for people watching a terminal."""
-    if args.format not in ("text", "concise") or os.environ.get("PRE_COMMIT") or args.hook \
-            or not sys.stderr.isatty():
-        return None
-    state = {"shown": False}
-
-    def show(done: int, total: int) -> None:
-        if total < 200:
-            return
-        if done % 25 and done != total:
-            return
-        width = 30
-        filled = width * done // total
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
-        state["shown"] = True
-        if done == total:
-            sys.stderr.write("\r" + " " * (width + 30) + "\r")
-        sys.stderr.flush()
-
-    return show
-
-
-def _rules(args) -> int:
-    from .rules import ALL_RULES, doc_url
-
-    if args.format == "json":
-        import json
-
-        print(json.dumps([{
-            "id": r.id, "name": r.name, "summary": r.summary, "severity": r.severity.label,
-            "confidence": r.confidence.label, "cwe": [f"CWE-{n}" for n in r.cwe],
-            "languages": list(r.languages), "fixable": r.fixable, "help_url": doc_url(r.id),
-        } for r in ALL_RULES], indent=2))
-        return EXIT_CLEAN
-    if args.format == "markdown":
-        print(rules_markdown())
-        return EXIT_CLEAN
-    print(f"{'ID':<6}  {'SEVERITY':<8} {'CWE':<16} {'NAME':<40} SUMMARY")
-    for rule in ALL_RULES:
-        cwe = ",".join(f"CWE-{n}" for n in rule.cwe)
-        print(f"{rule.id}  {rule.severity.label:<8} {cwe:<16} {rule.name:<40} {rule.summary}")
-    return EXIT_CLEAN
-
-
-def rules_markdown() -> str:
-    """The README's rule table (kept in sync by a test)."""
-    from .rules import ALL_RULES
-
-    rows = ["| ID | Name | Severity | CWE | Languages | Fix | Summary |",
-            "|---|---|---|---|---|---|---|"]
-    for rule in ALL_RULES:
-        cwe = ", ".join(f"CWE-{n}" for n in rule.cwe)
-        link = f"[{rule.id}](aicodeguard/rules/docs/{rule.id}.md)"
-        rows.append(f"| {link} | `{rule.name}` | {rule.severity.label} | {cwe} | "
-                    f"{', '.join(rule.languages)} | {'yes' if rule.fixable else ''} | "
-                    f"{rule.summary} |")
-    return "\n".join(rows)
 
 
 def _add_advisories_parser(commands) -> None:
@@ -617,43 +286,3 @@ def _add_advisories_parser(commands) -> None:
     update.add_argument("--config", metavar="FILE",
                         help="your configuration file, for its `advisory-sources`")
     update.add_argument("--debug", action="store_true", help="tracebacks for errors")
-
-
-def _advisories(args) -> int:
-    from .supply.advisory_update import UpdateError, update
-
-    sources = args.sources or os.environ.get("AICODEGUARD_ADVISORY_SOURCES", "").split()
-    if not sources and args.config:
-        from .config import load_file
-
-        config = load_file(args.config, trusted=True)
-        sources = list(config.advisory_sources) if config is not None else []
-    if not sources:
-        print("aicodeguard: error: no advisory source: pass --from URL-OR-FILE (an OSV "
-              "export), set AICODEGUARD_ADVISORY_SOURCES, or name a --config file with "
-              "advisory-sources", file=sys.stderr)
-        return EXIT_ERROR
-    try:
-        summary = update(sources)
-    except UpdateError as error:
-        print(f"aicodeguard: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    counts = ", ".join(f"{count:,} {ecosystem} packages"
-                       for ecosystem, count in sorted(summary.packages.items()))
-    print(f"aicodeguard: wrote advisories of {summary.date} ({summary.records:,} OSV records; "
-          f"{counts}) to {summary.path}")
-    return EXIT_CLEAN
-
-
-def _explain(args) -> int:
-    from .rules import BY_ID, doc_url, rule_doc
-
-    rule = BY_ID.get(args.rule_id.upper())
-    if rule is None:
-        print(f"aicodeguard: error: unknown rule id {args.rule_id!r} "
-              "(see `aicodeguard rules`)", file=sys.stderr)
-        return EXIT_ERROR
-    print(rule_doc(rule.id).rstrip())
-    print(f"\nSeverity: {rule.severity.label} · Confidence: {rule.confidence.label} · "
-          f"{', '.join(f'CWE-{n}' for n in rule.cwe)} · {doc_url(rule.id)}")
-    return EXIT_CLEAN

@@ -52,11 +52,11 @@ PCI_DSS_6_2_4: dict[str, frozenset[int]] = {
     "PCI-DSS-6.2.4 data and data structures": frozenset(
         {20, 22, 400, 434, 502, 611, 770, 776, 915, 1321, 1333}),
     "PCI-DSS-6.2.4 cryptography": frozenset(
-        {295, 319, 321, 326, 327, 328, 329, 330, 338, 347, 759, 760, 916}),
+        {208, 295, 319, 321, 326, 327, 328, 329, 330, 338, 347, 759, 760, 916}),
     "PCI-DSS-6.2.4 business logic (incl. XSS, CSRF)": frozenset(
         {79, 352, 601, 918, 942, 1004, 614, 346, 1007, 451}),
     "PCI-DSS-6.2.4 access control": frozenset(
-        {259, 260, 284, 285, 287, 306, 798, 862, 863, 1392, 1393}),
+        {259, 260, 284, 285, 287, 290, 306, 348, 798, 862, 863, 1392, 1393}),
     "PCI-DSS-6.2.4 high-risk vulnerabilities": frozenset({937, 1035, 1104}),
 }
 

@@ -194,6 +194,10 @@ class Scanner:
                 from .cache import content_key
 
                 key = content_key(data, target.language)
+                if target.language == "python":  # findings may rest on imported modules
+                    from .analysis.python.project_modules import with_imports
+
+                    key = with_imports(key, target.path, data)
                 cached = cache.get(key, target.display)
                 if cached is not None:
                     results[index] = cached

@@ -38,7 +38,8 @@ PRE_COMMIT = """\
 # Scans what the commit will record (the staged content, not the working tree).
 # Installed by `aicodeguard install-hooks` (or copied here by hand); remove it with
 # `aicodeguard install-hooks --uninstall`; skip it once with `git commit --no-verify`.
-# A baseline of accepted findings is used when .aicodeguard-baseline.json exists.
+# Accepted findings: the configuration's `baseline` file, else .aicodeguard-baseline.json
+# when it exists (`scan --hook` picks it; see docs/hooks.md).
 
 # The hook that was here before aicodeguard was installed runs first.
 previous="$(dirname "$0")/pre-commit.pre-aicodeguard"
@@ -47,9 +48,6 @@ if [ -x "$previous" ]; then
 fi
 
 set -- scan --staged --hook
-if [ -f .aicodeguard-baseline.json ]; then
-    set -- "$@" --baseline .aicodeguard-baseline.json
-fi
 if [ "$(git config --bool aicodeguard.notes)" = true ] ||
    [ "$(git config --bool aicodeguard.trailer)" = true ]; then
     set -- "$@" --record-check  # for the git note and the Checked-by trailer

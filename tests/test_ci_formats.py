@@ -1,6 +1,9 @@
-"""CI formats: GitHub workflow commands, GitLab Code Quality and SAST reports (validated
-against the hand-written schemas in tests/data/), JUnit XML; SARIF rule help only for
-rules with results; --statistics, --show-settings, --show-files."""
+"""CI formats: GitHub workflow commands, GitLab Code Quality and SAST reports, JUnit XML;
+SARIF rule help only for rules with results; --statistics, --show-settings, --show-files.
+
+The SAST report is validated against GitLab's published schema (vendored unchanged in
+tests/data/, see its README); Code Quality has no published JSON schema, so it is
+validated against one written by hand from GitLab's documented required fields."""
 
 from __future__ import annotations
 
@@ -13,10 +16,13 @@ import jsonschema
 import pytest
 
 from aicodeguard.config import Config
-from aicodeguard.model import Confidence, Finding, Location, Severity
-from aicodeguard.report.ci import github_command
+from aicodeguard.model import Confidence, Finding, Location, Note, NoteLevel, Severity
+from aicodeguard.policy import Outcome
+from aicodeguard.report.ci import github_command, render_gitlab_sast
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
+SAST_SCHEMA = "gitlab-sast-report-format-15.1.4.json"  # GitLab's own, unchanged
+CODE_QUALITY_SCHEMA = "gitlab-code-quality.schema.json"  # hand-written: none is published
 SQL = "def q(cur, n):\n    cur.execute(f\"SELECT * FROM t WHERE n = '{n}'\")\n"
 # A gating finding (SQL injection) and one below the gate (a test-style weak random).
 SAMPLE = {
@@ -28,6 +34,11 @@ SAMPLE = {
 def _schema(name: str) -> dict:
     with open(os.path.join(DATA, name), encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def _validate_sast(document: dict) -> None:
+    jsonschema.Draft7Validator(_schema(SAST_SCHEMA),
+                               format_checker=jsonschema.FormatChecker()).validate(document)
 
 
 @pytest.fixture
@@ -61,7 +72,7 @@ def test_github_escaping():
 def test_gitlab_code_quality_matches_the_schema(cli, project):
     result = cli("scan", "--format", "gitlab", cwd=project)
     document = json.loads(result.out)
-    jsonschema.Draft7Validator(_schema("gitlab-code-quality.schema.json")).validate(document)
+    jsonschema.Draft7Validator(_schema(CODE_QUALITY_SCHEMA)).validate(document)
     assert {entry["check_name"] for entry in document} >= {"AIG101"}
     assert len({entry["fingerprint"] for entry in document}) == len(document)
     sql = next(entry for entry in document if entry["check_name"] == "AIG101")
@@ -72,9 +83,8 @@ def test_gitlab_code_quality_matches_the_schema(cli, project):
 def test_gitlab_sast_matches_the_schema(cli, project):
     result = cli("scan", "--format", "gitlab-sast", cwd=project)
     document = json.loads(result.out)
-    validator = jsonschema.Draft7Validator(_schema("gitlab-sast-report.schema.json"),
-                                           format_checker=jsonschema.FormatChecker())
-    validator.validate(document)
+    _validate_sast(document)
+    assert document["version"] == _schema(SAST_SCHEMA)["self"]["version"]
     assert document["scan"]["type"] == "sast" and document["scan"]["status"] == "success"
     sql = next(v for v in document["vulnerabilities"] if v["name"].startswith("AIG101"))
     assert sql["severity"] == "High"
@@ -90,7 +100,21 @@ def test_empty_gitlab_reports_are_valid(cli, tmp_path):
     (tmp_path / "ok.py").write_text("print(1)\n")
     assert json.loads(cli("scan", "--format", "gitlab", cwd=tmp_path).out) == []
     sast = json.loads(cli("scan", "--format", "gitlab-sast", cwd=tmp_path).out)
-    jsonschema.Draft7Validator(_schema("gitlab-sast-report.schema.json")).validate(sast)
+    _validate_sast(sast)
+
+
+def test_gitlab_sast_messages_use_the_schema_levels():
+    """A file that could not be checked is a fatal message (and a failed scan), a warning a
+    warn; info notes stay out."""
+    outcome = Outcome(notes=[Note("bad.py", "could not be parsed", NoteLevel.ERROR),
+                             Note("big.py", "partly analysed", NoteLevel.WARNING),
+                             Note("x.bin", "skipped: binary", NoteLevel.INFO)])
+    document = json.loads(render_gitlab_sast(outcome, Config()))
+    _validate_sast(document)
+    assert document["scan"]["status"] == "failure"
+    assert document["scan"]["messages"] == [
+        {"level": "fatal", "value": "bad.py: could not be parsed"},
+        {"level": "warn", "value": "big.py: partly analysed"}]
 
 
 def test_junit_structure(cli, project):

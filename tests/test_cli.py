@@ -188,3 +188,25 @@ def test_diff_still_means_changed_lines_without_fix(cli, tmp_path):
     parser_help = cli("scan", "--help").out
     assert "--changed" in parser_help and "with --fix: print the fixes" in " ".join(
         parser_help.split())
+
+
+def test_every_command_has_a_handler():
+    """cli.py parses; each subcommand's handler lives in aicodeguard/commands/."""
+    import argparse
+    import importlib
+
+    from aicodeguard.cli import HANDLERS, build_parser
+
+    subparsers = next(action for action in build_parser()._actions
+                      if isinstance(action, argparse._SubParsersAction))
+    assert set(HANDLERS) == set(subparsers.choices)
+    for module, function in HANDLERS.values():
+        assert callable(getattr(importlib.import_module(f"aicodeguard.commands.{module}"),
+                                function))
+
+
+def test_show_settings_without_a_configuration(cli, tmp_path):
+    result = cli("scan", "--show-settings", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.out.startswith("# configuration: none found (defaults)\n")
+    assert 'fail-on = "medium"\n' in result.out

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from aicodeguard.bandit_parity import parity_markdown
-from aicodeguard.cli import rules_markdown
+from aicodeguard.commands.rules import rules_markdown
 from aicodeguard.rules import ALL_RULES
 
 from .conftest import REPO

@@ -144,6 +144,27 @@ def test_uses_the_baseline_file_when_the_repository_has_one(repo):
     assert repo.read(".aicodeguard-baseline.json") == before  # the hook never rewrites it
 
 
+def test_the_configured_baseline_wins_over_the_default_file(repo):
+    """`baseline = "..."` in the configuration is the hook's baseline even when a (here
+    stale, empty) .aicodeguard-baseline.json is there too."""
+    installed(repo)
+    repo.write(".aicodeguard.toml", 'baseline = "security/accepted.json"\n')
+    repo.write("db.py", INSECURE)
+    repo.write("security/README", "accepted findings\n")
+    assert repo.aicodeguard("baseline", "create", "db.py").returncode == 0
+    repo.write("clean.py", "x = 1\n")
+    stale = repo.aicodeguard("baseline", "create", "--output", ".aicodeguard-baseline.json",
+                             "clean.py")
+    assert "wrote 0 findings" in stale.out
+    repo.stage(".")
+    assert repo.commit().returncode == 0, "the configured baseline was not used"
+    repo.write("db.py", INSECURE + INSECURE.replace("def q", "def r"))
+    repo.stage("db.py")
+    blocked = repo.commit()
+    assert blocked.returncode == 1 and "1 in the baseline" in blocked.out
+    assert [line.split(":")[1] for line in finding_lines(blocked.out)] == ["4"]
+
+
 def test_install_keeps_an_existing_hook_runs_it_first_and_uninstall_restores_it(repo):
     original = "#!/bin/sh\necho previous-hook-ran >> \"$(git rev-parse --git-dir)/ran\"\n" \
                "exit \"${PREVIOUS_EXIT:-0}\"\n"

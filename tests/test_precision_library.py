@@ -55,9 +55,14 @@ def test_pickle_of_a_file_chosen_by_the_caller_is_low_in_a_library_and_marshal_i
     result = analyze_source("m.py", b"import marshal\n\ndef f(blob):\n    return marshal.loads(blob)\n",
                             "python")
     assert [(f.rule_id, f.severity.label) for f in result.findings] == [("AIG401", "low")]
-    # the canonical flaw keeps its rating: bytes of unknown origin unpickled
+    # bytes handed in as a parameter: the same contract (an ORM's pickled column, a
+    # serializer's `loads`), low in a library; an application module keeps it at medium
     blob = "import pickle\n\ndef f(blob):\n    return pickle.loads(blob)\n"
-    assert findings(blob, "AIG401") == [(4, "high", "pattern")]
+    assert findings(blob, "AIG401") == [(4, "low", "parameter+library")]
+    assert findings("import flask\n" + blob, "AIG401") == [(5, "medium", "parameter")]
+    # bytes of unknown origin that are not a parameter keep the rule's own rating
+    cached = "import pickle\n\ndef f(cache):\n    return pickle.loads(cache.get('k'))\n"
+    assert findings(cached, "AIG401") == [(4, "high", "pattern")]
 
 
 def test_a_shell_wrapper_is_low_unless_a_caller_passes_outside_data():

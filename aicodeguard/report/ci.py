@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 from .. import __version__
 from ..config import Config
 from ..fingerprint import fingerprints
-from ..model import Finding, Severity
+from ..model import Finding, NoteLevel, Severity
 from ..policy import Outcome, gate
 from ..rules import BY_ID, doc_url
 from .text import plural
@@ -27,6 +27,9 @@ CODE_QUALITY_SEVERITY = {Severity.LOW: "minor", Severity.MEDIUM: "major",
 SAST_SEVERITY = {Severity.LOW: "Low", Severity.MEDIUM: "Medium", Severity.HIGH: "High",
                  Severity.CRITICAL: "Critical"}
 SAST_SCHEMA_VERSION = "15.1.4"
+# The schema's message levels: a file that could not be checked fails the run (status
+# "failure"), so it is fatal; info notes are left out, as in the other formats.
+SAST_MESSAGE_LEVEL = {NoteLevel.ERROR: "fatal", NoteLevel.WARNING: "warn"}
 # Stable vulnerability ids: a UUID derived from the finding's fingerprint.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/aicodeguard/aicodeguard")
 
@@ -131,8 +134,9 @@ def render_gitlab_sast(outcome: Outcome, config: Config, *, started: datetime | 
             "start_time": _gitlab_time(started),
             "end_time": _gitlab_time(ended),
             "status": "failure" if outcome.has_errors else "success",
-            "messages": [{"level": note.level.value, "value": f"{note.path}: {note.message}"}
-                         for note in outcome.notes if note.level.value != "info"],
+            "messages": [{"level": SAST_MESSAGE_LEVEL[note.level],
+                          "value": f"{note.path}: {note.message}"}
+                         for note in outcome.notes if note.level in SAST_MESSAGE_LEVEL],
         },
         "vulnerabilities": vulnerabilities,
     }

@@ -3,6 +3,7 @@ a caret; concise: `path:line:col: ID [severity/confidence] message`."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..config import Config
@@ -31,6 +32,10 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 # Where a one-line message may be cut: the headline ends, the explanation begins.
 SHORT_BOUNDARIES = ("; ", ": ", " — ")
+# Weaker cuts, for a headline still over SHORT_LIMIT: before a consequence or a reason.
+CLAUSE_BOUNDARIES = (", so ", ", which ", ", where ", ", making ", " because ", ", and ",
+                     " but ", ", ")
+_PARENTHETICAL = re.compile(r" \([^()`]*\)")
 SHORT_AFTER = 60  # prefer a cut after this many characters, so the headline says enough
 SHORT_LIMIT = 100  # what one line should stay under
 SHORT_MINIMUM = 30  # never cut shorter than this
@@ -39,18 +44,32 @@ SHORT_MINIMUM = 30  # never cut shorter than this
 def short_message(message: str) -> str:
     """The first part of a message for one-line output (concise, hooks): a message over
     SHORT_LIMIT characters is cut at the first `; `, `: ` or ` — ` boundary after
-    SHORT_AFTER characters (else the last one after SHORT_MINIMUM, else the first) and
-    ends in "…".  The full message stays in text format, `explain`, hover, JSON and SARIF."""
+    SHORT_AFTER characters (else the last one after SHORT_MINIMUM, else the first); a part
+    still over the limit loses its asides (` (...)`) and is cut again before its last
+    clause that fits (`, so `, `, which `, ...). It ends in "…".  The full message stays in text format,
+    `explain`, hover, JSON and SARIF."""
     if len(message) < SHORT_LIMIT:
         return message
-    cuts = sorted(index for boundary in SHORT_BOUNDARIES
-                  for index in _boundaries(message, boundary) if index >= SHORT_MINIMUM)
-    if not cuts:
-        return message
+    cuts = _cuts(message, SHORT_BOUNDARIES)
     preferred = [index for index in cuts if SHORT_AFTER <= index < SHORT_LIMIT]
     earlier = [index for index in cuts if index < SHORT_AFTER]
-    cut = preferred[0] if preferred else earlier[-1] if earlier else cuts[0]
-    return message[:cut].rstrip(" .,;:") + " …"
+    cut = preferred[0] if preferred else earlier[-1] if earlier else \
+        cuts[0] if cuts else len(message)
+    headline = message[:cut]
+    if len(headline) >= SHORT_LIMIT:  # drop asides first, then cut before a clause
+        headline = _PARENTHETICAL.sub("", headline)
+        clauses = [index for index in _cuts(headline, CLAUSE_BOUNDARIES)
+                   if index < SHORT_LIMIT]
+        if len(headline) >= SHORT_LIMIT and clauses:
+            headline = headline[:clauses[-1]]
+    if headline == message:
+        return message
+    return headline.rstrip(" .,;:") + " …"
+
+
+def _cuts(message: str, boundaries) -> list[int]:
+    return sorted(index for boundary in boundaries
+                  for index in _boundaries(message, boundary) if index >= SHORT_MINIMUM)
 
 
 def _boundaries(message: str, boundary: str):

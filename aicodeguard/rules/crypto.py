@@ -145,9 +145,31 @@ CLEARTEXT_PROTOCOL = RuleInfo(
     languages=PYTHON,
     tags=("crypto", "network"),
 )
+TIMING_UNSAFE_COMPARISON = RuleInfo(
+    id="AIG214",
+    name="timing-unsafe-comparison",
+    summary="Secret, token, password hash or signature compared with `==` instead of a "
+            "constant-time comparison",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(208,),
+    languages=PYTHON_AND_JS,
+    tags=("crypto", "auth"),
+)
+CLEARTEXT_CREDENTIALS_HTTP = RuleInfo(
+    id="AIG215",
+    name="cleartext-credentials-http",
+    summary="Credentials or an API token sent over plain `http://` to a remote host",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(319, 523),
+    languages=PYTHON_AND_JS,
+    tags=("crypto", "network"),
+)
 
 RULES = (
     TLS_VERIFICATION_DISABLED, UNVERIFIED_SSL_CONTEXT, INSECURE_TLS_VERSION, WEAK_HASH,
     WEAK_CIPHER, ECB_MODE, WEAK_KEY_SIZE, STATIC_IV_OR_SALT, INSECURE_RANDOM,
     FAST_PASSWORD_HASH, JWT_NOT_VERIFIED, SSH_HOST_KEY_NOT_VERIFIED, CLEARTEXT_PROTOCOL,
+    TIMING_UNSAFE_COMPARISON, CLEARTEXT_CREDENTIALS_HTTP,
 )

@@ -4,7 +4,8 @@ AIG701–AIG709: characters that make a file read differently from how it displa
 bidirectional controls (Trojan Source), invisible characters, tag and variation-selector
 payloads, look-alike letters in identifiers and import names.  AIG710–AIG729:
 instructions injected into the files that steer AI coding assistants.  Checks:
-rules/text/hidden.py, lookalikes.py and injection.py.
+rules/text/hidden.py, lookalikes.py and injection.py (which reads files through
+reading.py and matches phrases.py and intents.py).
 """
 
 from ..model import Confidence, RuleInfo, Severity

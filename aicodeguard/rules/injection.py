@@ -124,7 +124,27 @@ ARGUMENT_INJECTION = RuleInfo(
     fixable=True,
     tags=("injection", "shell"),
 )
+XML_INJECTION = RuleInfo(
+    id="AIG113",
+    name="xml-injection",
+    summary="XML document built by string formatting from request data (XML injection)",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    cwe=(91,),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "xml"),
+)
+REDOS_PATTERN = RuleInfo(
+    id="AIG114",
+    name="redos-pattern",
+    summary="Regular expression literal with nested or overlapping quantifiers (ReDoS)",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    cwe=(1333,),
+    languages=("python", "javascript", "typescript", "tsx"),
+    tags=("injection", "dos"),
+)
 
 RULES = (SQL_INJECTION, SHELL_INJECTION, CODE_INJECTION, IMPORT_INJECTION, XPATH_INJECTION,
          LDAP_INJECTION, HEADER_INJECTION, LOG_INJECTION, REGEX_INJECTION, TEMPLATE_INJECTION,
-         NOSQL_INJECTION, ARGUMENT_INJECTION)
+         NOSQL_INJECTION, ARGUMENT_INJECTION, XML_INJECTION, REDOS_PATTERN)

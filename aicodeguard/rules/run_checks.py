@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..model import FileResult, Note
+from ..model import FileResult, Note, NoteLevel
 
 
 def run_checks(ctx, pending: list[tuple], result: FileResult) -> None:
-    """Call every `(check, args)`; a check that raises becomes a note, the rest still run."""
+    """Call every `(check, args)`; a check that raises becomes an error on the file (it was
+    not fully checked, so the run fails closed), and the other checks still run."""
     for check, args in pending:
         try:
             check(ctx, *args)
@@ -18,5 +19,6 @@ def run_checks(ctx, pending: list[tuple], result: FileResult) -> None:
             logging.getLogger("aicodeguard").debug(
                 "check %s failed at %s:%d", check.__name__, result.path, line, exc_info=True)
             result.notes.append(Note(result.path, f"internal error in check {check.__name__} "
-                                     f"at line {line}: {error!r} (other checks still ran)"))
+                                     f"at line {line}: {error!r}; the file is not fully "
+                                     "checked (other checks still ran)", NoteLevel.ERROR))
     result.findings.extend(ctx.findings)

@@ -1,7 +1,7 @@
 """AIG5xx: web frameworks and configuration — debug modes, CORS, paths, redirects, uploads, files.
 
 AIG501–AIG529 are Python rules; AIG530–AIG549 are reserved for JavaScript-only
-web rules, AIG550 and up for later additions.
+web rules (AIG536, assigned there, covers Python too), AIG550 and up for later additions.
 """
 
 from ..model import Confidence, RuleInfo, Severity
@@ -31,7 +31,7 @@ PERMISSIVE_CORS = _web(
 INSECURE_TEMP_FILE = _web(
     "AIG504", "insecure-temporary-file",
     "Temporary file created with mktemp() or at a fixed path in a shared temp folder",
-    M, Confidence.HIGH, (377,), ("files",), fixable=True)
+    M, Confidence.HIGH, (377,), ("files",), fixable=True, languages=WITH_JS)
 PERMISSIVE_FILE_MODE = _web(
     "AIG505", "world-writable-file-permissions",
     "File or directory permissions let every local user write",
@@ -92,10 +92,15 @@ EXCEPTION_IN_RESPONSE = _web(
     "AIG519", "exception-details-in-response",
     "Stack trace or exception message sent to the client in a web response",
     M, Confidence.HIGH, (209,), ("information-disclosure",))
+TRUSTED_FORWARDED_FOR = _web(
+    "AIG536", "trusted-forwarded-for",
+    "Client-supplied X-Forwarded-For / X-Real-IP decides access or rate limiting",
+    M, Confidence.MEDIUM, (348, 290), ("auth", "network"), languages=WITH_JS)
 
 RULES = (
     DEBUG_MODE, BIND_ALL_INTERFACES, PERMISSIVE_CORS, INSECURE_TEMP_FILE, PERMISSIVE_FILE_MODE,
     PATH_TRAVERSAL, SSRF, TEMPLATE_AUTOESCAPE_OFF, MARKUP_FROM_DATA, REFLECTED_XSS, OPEN_REDIRECT,
     UPLOAD_CLIENT_FILENAME, SECURITY_ASSERT, SWALLOWED_SECURITY_CHECK, CSRF_DISABLED,
     INSECURE_COOKIE, REQUEST_WITHOUT_TIMEOUT, ALLOWED_HOSTS_WILDCARD, EXCEPTION_IN_RESPONSE,
+    TRUSTED_FORWARDED_FOR,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 
 import pytest
@@ -396,3 +397,28 @@ def test_files_that_steer_the_gate_are_never_blocking_reads(tmp_path):
     done = run_cli("scan", "--offline", ".", cwd=project)
     assert done.returncode == 2 and b"ci.rego" in done.stderr + done.stdout, done.stderr
     assert time.monotonic() - started < 60
+
+
+BROKEN_CHECK = ("import sys\n"
+                "import aicodeguard.rules.python.crypto as crypto\n"
+                "def broken(*args):\n"
+                "    raise RuntimeError('check broke')\n"
+                "crypto._algorithm = broken\n"
+                "from aicodeguard.cli import main\n"
+                "sys.exit(main(sys.argv[1:]))\n")
+
+
+def test_a_check_that_breaks_fails_the_run_and_keeps_the_other_findings(tmp_path):
+    """A check that raises leaves its file not fully checked: an error naming the file
+    (exit 2), while the other checks' findings on it are still reported."""
+    (tmp_path / "app.py").write_text("import hashlib\nimport os\n\n"
+                                     "digest = hashlib.md5(b'x').hexdigest()\n"
+                                     "os.system('ls ' + input())\n")
+    result = subprocess.run([sys.executable, "-c", BROKEN_CHECK, "scan", "--no-cache",
+                             "-f", "json", "app.py"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    report = json.loads(result.stdout)
+    assert result.returncode == 2, result.stderr
+    assert [f["rule_id"] for f in report["findings"]] == ["AIG102"]
+    errors = [n for n in report["notes"] if n["level"] == "error"]
+    assert errors and errors[0]["path"] == "app.py" and "not fully checked" in errors[0]["message"]

@@ -14,7 +14,8 @@ from contextlib import closing
 
 import pytest
 
-from aicodeguard.cli import build_parser, load_config
+from aicodeguard.cli import build_parser
+from aicodeguard.commands.configuration import load_config
 
 SHELL = "import subprocess\n\n\ndef run(name):\n    subprocess.run(\"ls \" + name, shell=True)\n"
 DEBUG_SETTINGS = "DEBUG = True\n"

@@ -31,7 +31,8 @@ class Binding:
     name: str
     node: object  # the declarator / assignment / loop
     value: object | None
-    kind: str  # declare (const/let/var), assign, augment, destructure, for, mutate
+    kind: str  # declare (const/let/var), assign, augment, destructure, for, mutate,
+    #            attribute (`this.x = v`, bound as `this.x`)
     path: tuple[str, ...] = ()
 
 
@@ -98,6 +99,11 @@ class Collector:
                 root = self.root_identifier(left)
                 if root is not None:
                     self.bind(self.text(root), node, right, "mutate")
+                elif left.type == "member_expression":
+                    obj = left.child_by_field_name("object")
+                    prop = left.child_by_field_name("property")
+                    if obj is not None and obj.type == "this" and prop is not None:
+                        self.bind("this." + self.text(prop), node, right, "attribute")
         elif kind == "augmented_assignment_expression":
             left = node.child_by_field_name("left")
             if left is not None and left.type == "identifier":
@@ -153,8 +159,23 @@ class Collector:
         return found
 
     def bind(self, name: str, node, value, kind: str, path: tuple[str, ...] = ()) -> None:
+        if self.dead_ranges and self.in_dead_code(node):
+            return
         self.bindings.setdefault(name, []).append(Binding(name, node, value, kind, path))
         self._groups.pop(name, None)
+
+    def in_dead_code(self, node) -> bool:
+        start = node.start_byte
+        return any(low <= start < high for low, high in self.dead_ranges)
+
+    def drop_dead_bindings(self, ranges: list[tuple[int, int]]) -> None:
+        """Forget what branches that never run assign (see `branches.py`)."""
+        self.dead_ranges = ranges
+        for name, bindings in self.bindings.items():
+            live = [binding for binding in bindings if not self.in_dead_code(binding.node)]
+            if len(live) != len(bindings):
+                self.bindings[name] = live
+                self._groups.pop(name, None)
 
     @staticmethod
     def _chain_head(node):

@@ -15,7 +15,7 @@ from bisect import bisect_right
 
 from ..shared import UNKNOWN, ReportingContext
 from ..source import SourceFile
-from . import values
+from . import functions, values
 from .calls import Call
 from .collect import Binding, Collector
 from .values import VALUE_BINDINGS, unwrap
@@ -25,6 +25,11 @@ FUNCTION_TYPES = frozenset({
     "generator_function_declaration", "generator_function",
 })
 PROMISIFY = frozenset({"util.promisify", "promisify", "bluebird.promisify"})
+# Nodes between an assignment and the statement list it stands in.
+_STATEMENT_PARTS = frozenset({
+    "expression_statement", "lexical_declaration", "variable_declaration",
+    "variable_declarator", "assignment_expression", "sequence_expression",
+})
 
 
 class JsContext(ReportingContext, Collector):
@@ -42,6 +47,8 @@ class JsContext(ReportingContext, Collector):
         self._root = tree.root_node
         self._taint = None
         self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
+        self.calls_by_name: dict[str, list] = {}  # `f(...)` and `x.f(...)` nodes by `f`
+        self.dead_ranges: list[tuple[int, int]] = []  # branches that can never run
         self.set_functions(())
 
     # -- text and names -----------------------------------------------------
@@ -157,6 +164,10 @@ class JsContext(ReportingContext, Collector):
             self._parents.append(stack[-1] if stack else -1)
             stack.append(index)
 
+    @property
+    def functions(self) -> list:
+        return self._functions
+
     def scope_of(self, node):
         """The function (or the program) that `node` belongs to."""
         cached = self._scopes.get(node.id)
@@ -182,7 +193,10 @@ class JsContext(ReportingContext, Collector):
         cached = self._params.get(function.id)
         if cached is not None:
             return cached
+        # Filled in place: a computed key in a parameter pattern (`{[k]: v}`) looks names
+        # up, which asks for these parameters again and must see the ones read so far.
         found: dict[str, tuple[int, object]] = {}
+        self._params[function.id] = found
         params = function.child_by_field_name("parameters")
         single = function.child_by_field_name("parameter")
         items = [single] if single is not None else (
@@ -192,7 +206,6 @@ class JsContext(ReportingContext, Collector):
                 "required_parameter", "optional_parameter") else param
             for name, _ in self._pattern_names(pattern):
                 found[name] = (index, param)
-        self._params[function.id] = found
         return found
 
     def reaching(self, name: str, use) -> list[Binding]:
@@ -217,9 +230,34 @@ class JsContext(ReportingContext, Collector):
                 return local
             scope = self.scope_of(scope)
 
+    def overrides(self, binding, use) -> bool:
+        """Does `binding` always run before `use`, replacing what came before?  (It is a
+        statement of a block that contains `use`, not inside a branch or loop of its own.)"""
+        node = binding.node
+        parent = node.parent
+        while parent is not None and parent.type in _STATEMENT_PARTS:
+            parent = parent.parent
+        return parent is not None and parent.type in ("statement_block", "program") and \
+            parent.start_byte <= use.start_byte < parent.end_byte
+
     # -- values --------------------------------------------------------------
     def literal(self, node):
         return values.literal(self, node)
+
+    def call_literal(self, node, hops: int, depth: int):
+        """The constant a call of this file's own function returns (every `return` gives
+        the same constant), else UNKNOWN."""
+        if hops > values.MAX_HOPS:
+            return UNKNOWN
+        function = functions.callee(self, self.call(node))
+        results = functions.returned_values(self, function) if function is not None else ()
+        found = UNKNOWN
+        for result in results:
+            value = values.literal(self, result, hops, depth)
+            if value is UNKNOWN or (found is not UNKNOWN and value != found):
+                return UNKNOWN
+            found = value
+        return found
 
     def is_literal(self, node) -> bool:
         return values.literal(self, node) is not UNKNOWN

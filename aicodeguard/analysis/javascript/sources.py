@@ -13,8 +13,8 @@ REQUEST_ATTRIBUTES = {
         "originalUrl", "url", "path", "hostname", "rawBody", "raw", "nextUrl",
     }),
     "request": frozenset({
-        "query", "params", "body", "headers", "cookies", "files", "file", "url",
-        "originalUrl", "nextUrl", "rawBody", "raw", "payload",
+        "query", "params", "body", "headers", "cookies", "signedCookies", "files", "file",
+        "url", "originalUrl", "nextUrl", "rawBody", "raw", "payload", "hostname", "path",
     }),
     "ctx": frozenset({"query", "params", "querystring", "headers", "header", "href", "url",
                       "originalUrl", "path"}),
@@ -29,11 +29,42 @@ REQUEST_ATTRIBUTES = {
 # `<object>.<method>(...)` returns request data.
 REQUEST_METHODS = {
     "req": frozenset({"get", "header", "param"}),
+    "ctx": frozenset({"get"}),
+    "ctx.request": frozenset({"get"}),
     "request": frozenset({"json", "formData", "text", "get", "header", "param"}),
     "c.req": frozenset({"query", "param", "queries", "header", "json", "text", "parseBody",
                         "formData"}),
     "ctx.cookies": frozenset({"get"}),
     "req.cookies": frozenset({"get"}),
+}
+
+# Every attribute name above: a member chain must name one of them before the tracker
+# asks what its head parameter stands for.
+REQUEST_ATTRIBUTE_NAMES = frozenset().union(*REQUEST_ATTRIBUTES.values(), *REQUEST_METHODS.values())
+
+# A route handler's first parameter is the request (`request`) or the Koa context (`ctx`),
+# whatever it is called.  Handlers are recognised by how they are registered:
+# `app.get('/path', ..., handler)` (Express, Fastify, koa-router), a `handler` property or
+# method of the options given to `server.route({...})` (Hapi, Fastify) in a file that
+# imports a server framework, a Next.js `export default function (req, res)` under
+# `pages/api/` and exported functions named after HTTP verbs (app-router `route.ts`).
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "head",
+                           "options", "use"})
+ROUTE_OPTION_CALLS = frozenset({"route"})
+ROUTE_OPTION_KEYS = frozenset({"handler"})
+NEXT_ROUTE_EXPORTS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+# Server frameworks: a file must import one before `x.get('/path', fn)` or
+# `x.route({handler})` counts as a route (HTTP clients take paths and callbacks too).
+SERVER_MODULES = frozenset({"express", "fastify", "koa", "koa-router", "@koa/router",
+                            "@hapi/hapi", "hapi", "restify", "polka", "hono", "router"})
+# Modules whose route handlers get a context rather than a request.
+CONTEXT_MODULES = frozenset({"koa", "koa-router", "@koa/router"})
+# Parameter type annotations that say which it is (generic arguments dropped).
+PARAMETER_TYPES = {
+    "Request": "request", "NextRequest": "request", "NextApiRequest": "request",
+    "FastifyRequest": "request", "express.Request": "request", "Hapi.Request": "request",
+    "Context": "ctx", "Koa.Context": "ctx", "ParameterizedContext": "ctx",
+    "RouterContext": "ctx",
 }
 
 # Calls whose result is untrusted, by qualified name.

@@ -1,15 +1,27 @@
-"""Light, intra-function taint for JavaScript/TypeScript: where did a sink's data come from?
+"""Light taint for JavaScript/TypeScript: where did a sink's data come from?
 
 Values are followed backwards from the sink through declarations,
-destructuring, string building, `await`, member access and method calls on
-tainted receivers, inside one function and the functions around it.  Calls
-to unknown functions stop the trail (they may sanitise); known sanitisers and
+destructuring, string building, `await`, member access (by constant key) and
+method calls on tainted receivers, inside one function and the functions around
+it; into what the file's own straight-line helpers return, and from a helper's
+parameter back to its call sites in the file (`functions.py`).  Calls to other
+unknown functions stop the trail (they may sanitise); known sanitisers and
 number/boolean conversions stop it on purpose.  The tables live in `sources.py`.
 """
 
 from __future__ import annotations
 
-from ..shared import Taint
+from ..shared import UNKNOWN, Taint
+from .functions import (
+    attribute_values,
+    call_sites,
+    callee,
+    checked_by_caller,
+    declaring_function,
+    is_builder,
+    returned_values,
+)
+from .handlers import parameter_role
 from .sources import (
     ARGV_SOURCES,
     BROWSER_SOURCES,
@@ -22,13 +34,14 @@ from .sources import (
     LLM_RUN_METHODS,
     PROPAGATING_CALLS,
     PROPAGATING_METHOD_ARGS,
+    REQUEST_ATTRIBUTE_NAMES,
     REQUEST_ATTRIBUTES,
     REQUEST_METHODS,
     SAFE_MEMBERS,
     SANITIZERS,
     SOURCE_CALLS,
 )
-from .values import MAX_HOPS, TRANSPARENT, unwrap
+from .values import MAX_HOPS, TRANSPARENT, literal, truthy, unwrap, written_key
 
 # Node types whose value is made of their children's values.
 _PASS_THROUGH = TRANSPARENT | frozenset({
@@ -37,11 +50,17 @@ _PASS_THROUGH = TRANSPARENT | frozenset({
 })
 _PASS_OPERATORS = frozenset({"+", "||", "&&", "??"})
 _MESSAGE_REGISTRARS = frozenset({"addEventListener", "on", "once", "addListener"})
-
-
+# Bindings that change what a name holds inside rather than what it names.
+_MUTATIONS = frozenset({"mutate", "attribute"})
+MAX_FRAMES = 3  # nested same-file calls followed into
 
 
 class TaintTracker:
+    """Worklist items are `(node, hops, chain, key, frame)`: `key` is the constant property
+    read from the value (`o.cmd` looks at `o` with key `cmd`, so `o.safe = "ls"` does not
+    count), `frame` the call of a same-file function whose returned value is being followed
+    (its parameters stand for that call's arguments)."""
+
     def __init__(self, ctx):
         self.ctx = ctx
         self._handlers: dict[int, bool] = {}
@@ -52,59 +71,73 @@ class TaintTracker:
         The worklist carries the outermost access chain around each node, so a
         finding shows `req.query.name.trim()` rather than `req.query`."""
         ctx = self.ctx
-        seen: set[int] = set()
-        stack = [(node, 0, None)]
+        seen: set[tuple] = set()
+        stack = [(node, 0, None, None, None)]
         while stack:
-            current, hops, chain = stack.pop()
-            if current is None or current.id in seen or hops > MAX_HOPS:
+            current, hops, chain, key, frame = stack.pop()
+            if current is None or hops > MAX_HOPS:
                 continue
-            seen.add(current.id)
-            source = self._source(current)
+            mark = (current.id, key, frame.id if frame is not None else 0)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            source = self._source(current, frame)
             if source is not None:
                 if chain is not None and chain is not source.node:
                     return Taint(source.kind, chain, ctx.text(chain))
                 return source
             kind = current.type
             if kind in ("identifier", "shorthand_property_identifier"):
-                stack.extend(self._identifier(current, hops))
+                stack.extend(self._identifier(current, hops, key, frame))
             elif kind == "template_string":
-                stack.extend((child, hops, None) for child in current.named_children
+                stack.extend((child, hops, None, None, frame) for child in current.named_children
                              if child.type == "template_substitution")
+            elif kind == "object" and key is not None:
+                stack.extend((value, hops, None, None, frame)
+                             for value in _object_values(ctx, current, key))
             elif kind in _PASS_THROUGH:
-                stack.extend((child, hops, chain if kind in TRANSPARENT else None)
+                keep = kind in TRANSPARENT or kind == "await_expression"
+                stack.extend((child, hops, chain if kind in TRANSPARENT else None,
+                              key if keep else None, frame)
                              for child in current.named_children)
             elif kind == "pair":
-                stack.append((current.child_by_field_name("value"), hops, None))
+                stack.append((current.child_by_field_name("value"), hops, None, None, frame))
             elif kind == "binary_expression":
                 op = current.child_by_field_name("operator")
                 if op is not None and ctx.text(op) in _PASS_OPERATORS:
-                    stack.append((current.child_by_field_name("left"), hops, None))
-                    stack.append((current.child_by_field_name("right"), hops, None))
+                    stack.append((current.child_by_field_name("left"), hops, None, None, frame))
+                    stack.append((current.child_by_field_name("right"), hops, None, None, frame))
             elif kind == "ternary_expression":
-                stack.append((current.child_by_field_name("consequence"), hops, None))
-                stack.append((current.child_by_field_name("alternative"), hops, None))
+                stack.extend((arm, hops, None, key, frame) for arm in _live_arms(ctx, current))
             elif kind == "member_expression":
                 prop = current.child_by_field_name("property")
-                if prop is None or ctx.text(prop) not in SAFE_MEMBERS:
-                    stack.append((current.child_by_field_name("object"), hops, chain or current))
+                name = ctx.text(prop) if prop is not None else None
+                obj = current.child_by_field_name("object")
+                if name not in SAFE_MEMBERS and obj is not None and obj.type == "this":
+                    stack.extend((value, hops + 1, None, None, frame)
+                                 for value in attribute_values(ctx, current, name))
+                elif name not in SAFE_MEMBERS:
+                    stack.append((obj, hops, chain or current, name, frame))
             elif kind == "subscript_expression":
-                stack.append((current.child_by_field_name("object"), hops, chain or current))
+                index = ctx.literal(current.child_by_field_name("index"))
+                stack.append((current.child_by_field_name("object"), hops, chain or current,
+                              index if isinstance(index, str) else None, frame))
             elif kind in ("call_expression", "new_expression"):
-                stack.extend(self._call_inputs(current, hops, chain))
+                stack.extend(self._call_inputs(current, hops, chain, frame))
         return None
 
     # -- sources -------------------------------------------------------------
-    def _source(self, node) -> Taint | None:
+    def _source(self, node, frame) -> Taint | None:
         kind = node.type
         if kind == "_source":
             return node.taint
         if kind in ("call_expression", "new_expression"):
-            return self._call_source(node)
+            return self._call_source(node, frame)
         if kind in ("member_expression", "subscript_expression"):
-            return self._access_source(node)
+            return self._access_source(node, frame)
         return None
 
-    def _call_source(self, node) -> Taint | None:
+    def _call_source(self, node, frame) -> Taint | None:
         ctx = self.ctx
         call = ctx.call(node)
         name = call.qualname or ""
@@ -116,7 +149,8 @@ class TaintTracker:
         if receiver is None or call.method is None:
             return None
         parts = ctx.dotted(receiver)
-        if parts is not None and call.method in REQUEST_METHODS.get(".".join(parts), ()):
+        if parts is not None and self._reads_request(parts + [call.method], receiver, frame,
+                                                     REQUEST_METHODS):
             return Taint("request", node, ctx.text(node))
         if call.method in LLM_RUN_METHODS:
             head = ctx.text(receiver).lower()
@@ -124,7 +158,7 @@ class TaintTracker:
                 return Taint("llm", node, ctx.text(node))
         return None
 
-    def _access_source(self, node) -> Taint | None:
+    def _access_source(self, node, frame) -> Taint | None:
         ctx = self.ctx
         text = ctx.text(node)
         compact = "".join(text.split()).replace("?.[", "[").replace("?.", ".")
@@ -140,10 +174,38 @@ class TaintTracker:
             return Taint("argv", node, text)
         if joined in BROWSER_SOURCES:
             return Taint("url", node, text)
-        head = ".".join(parts[:-1])
-        if parts[-1] in REQUEST_ATTRIBUTES.get(head, ()):
+        if self._reads_request(parts, node, frame, REQUEST_ATTRIBUTES):
             return Taint("request", node, text)
         return None
+
+    def _reads_request(self, parts: list[str], node, frame, table) -> bool:
+        """Does `a.b.c` (`parts`; the last one an attribute or method name) read request
+        data per `table`, by its names or by what its head parameter stands for?"""
+        name = parts[-1]
+        if name in table.get(".".join(parts[:-1]), ()):
+            return True
+        if name not in REQUEST_ATTRIBUTE_NAMES or len(parts) < 2:
+            return False
+        resolved = self._resolved(parts, node, frame)
+        return resolved is not parts and name in table.get(".".join(resolved[:-1]), ())
+
+    def _resolved(self, parts: list[str], node, frame) -> list[str]:
+        """`parts` with a parameter head replaced by what it stands for: the dotted
+        argument of the call being followed (`r` in `cmdFor(req)` is `req`), or `request`/
+        `ctx` for the first parameter of a route handler (`r.payload` in Hapi)."""
+        head = parts[0]
+        ctx = self.ctx
+        if any(binding.kind not in _MUTATIONS for binding in ctx.reaching(head, node)):
+            return parts
+        function = declaring_function(ctx, head, node)
+        if function is None:
+            return parts
+        if frame is not None and frame.function.id == function.id:
+            arg = frame.argument(ctx.parameters(function)[head][0])
+            outer = ctx.dotted(arg) if arg is not None else None
+            return self._resolved([*outer, *parts[1:]], arg, frame.parent) if outer else parts
+        role = parameter_role(ctx, function, head)
+        return [role, *parts[1:]] if role else parts
 
     def _form_value(self, node) -> Taint | None:
         """`document.getElementById('q').value`: what the user typed."""
@@ -157,7 +219,7 @@ class TaintTracker:
         return None
 
     # -- propagation ---------------------------------------------------------
-    def _identifier(self, node, hops: int):
+    def _identifier(self, node, hops: int, key, frame):
         ctx = self.ctx
         name = ctx.text(node)
         bindings = ctx.reaching(name, node)
@@ -168,18 +230,32 @@ class TaintTracker:
                 continue
             if binding.path:
                 parts = ctx.dotted(unwrap(value))
-                head = ".".join(parts) if parts else ""
-                if binding.path[0] in REQUEST_ATTRIBUTES.get(head, ()):
+                if parts and self._reads_request(parts + [binding.path[0]], value, frame,
+                                                 REQUEST_ATTRIBUTES):
                     found.append((_Source(Taint("request", binding.node, ctx.text(binding.node))),
-                                  hops, None))
+                                  hops, None, None, frame))
                     continue
-            found.append((value, hops + 1, None))
-        if not bindings:
-            function = ctx.function_of(node)
-            if function is not None and self._is_message_parameter(function, name):
-                found.append((_Source(Taint("message", node, name)), hops, None))
-            elif function is not None and self._is_form_parameter(function, name):
-                found.append((_Source(Taint("request", node, name)), hops, None))
+            elif key is not None and binding.kind == "mutate" and \
+                    written_key(ctx, binding.node)[0] not in (None, key):
+                continue  # `o.other = v` says nothing about `o.key`
+            found.append((value, hops + 1, None, None if binding.kind == "mutate" else key,
+                          frame))
+        if bindings:
+            return found
+        function = declaring_function(ctx, name, node)
+        if function is None:
+            return found
+        position = ctx.parameters(function)[name][0]
+        if frame is not None and frame.function.id == function.id:
+            found.append((frame.argument(position), hops + 1, None, key, frame.parent))
+        elif self._is_message_parameter(function, name):
+            found.append((_Source(Taint("message", node, name)), hops, None, None, frame))
+        elif self._is_form_parameter(function, name):
+            found.append((_Source(Taint("request", node, name)), hops, None, None, frame))
+        elif frame is None:
+            found.extend((call.arg(position), hops + 1, None, key, None)
+                         for call in call_sites(ctx, function)
+                         if not call.spread and not checked_by_caller(ctx, call, position))
         return found
 
     def _is_form_parameter(self, function, name: str) -> bool:
@@ -188,7 +264,7 @@ class TaintTracker:
         annotation = param[1].child_by_field_name("type") if param is not None else None
         return annotation is not None and self.ctx.text(annotation).lstrip(": ") == "FormData"
 
-    def _call_inputs(self, node, hops: int, chain):
+    def _call_inputs(self, node, hops: int, chain, frame):
         ctx = self.ctx
         call = ctx.call(node)
         if (call.qualname or "") in SANITIZERS or (call.method or "") in SANITIZERS:
@@ -196,12 +272,20 @@ class TaintTracker:
         if call.method in ("replace", "replaceAll") and len(call.args) > 1 and \
                 ctx.literal(call.args[1]) == "\\$&":
             return []  # the regular-expression escaping idiom
+        function = callee(ctx, call)
+        if function is not None:
+            if (frame is not None and frame.depth >= MAX_FRAMES) or \
+                    not is_builder(ctx, function):
+                return []
+            inner = _Frame(function, call, frame)
+            return [(value, hops + 1, None, None, inner)
+                    for value in returned_values(ctx, function)]
         inputs = []
         receiver = call.receiver
         if receiver is not None:
-            inputs.append((receiver, hops, chain or node))
+            inputs.append((receiver, hops, chain or node, None, frame))
         if (call.qualname or "") in PROPAGATING_CALLS or call.method in PROPAGATING_METHOD_ARGS:
-            inputs.extend((arg, hops, None) for arg in call.args)
+            inputs.extend((arg, hops, None, None, frame) for arg in call.args)
         return inputs
 
     def _is_message_parameter(self, function, name: str) -> bool:
@@ -227,6 +311,48 @@ class TaintTracker:
             return False
         return ctx.literal(call.args[0]) == "message" and len(call.args) > 1 \
             and call.args[1].id == function.id
+
+
+class _Frame:
+    """A call of a same-file function whose returned values are being followed."""
+
+    __slots__ = ("call", "depth", "function", "id", "parent")
+
+    def __init__(self, function, call, parent):
+        self.function = function
+        self.call = call
+        self.parent = parent
+        self.id = call.node.id
+        self.depth = parent.depth + 1 if parent is not None else 1
+
+    def argument(self, position: int):
+        return None if self.call.spread else self.call.arg(position)
+
+
+def _object_values(ctx, obj, key: str) -> list:
+    """What `{...}.key` can be: the matching pair's value, and whatever a spread brings."""
+    found = []
+    for child in obj.named_children:
+        if child.type == "pair":
+            name = child.child_by_field_name("key")
+            if name is None or ctx.key_text(name) in (None, key):
+                found.append(child.child_by_field_name("value"))
+        elif child.type == "shorthand_property_identifier":
+            if ctx.text(child) == key:
+                found.append(child)
+        elif child.type == "spread_element":
+            found.append(child)
+    return found
+
+
+def _live_arms(ctx, node) -> list:
+    """Both arms of `c ? a : b`, or the one a constant condition picks."""
+    condition = literal(ctx, node.child_by_field_name("condition"))
+    consequence = node.child_by_field_name("consequence")
+    alternative = node.child_by_field_name("alternative")
+    if condition is UNKNOWN:
+        return [consequence, alternative]
+    return [consequence if truthy(condition) else alternative]
 
 
 class _Source:

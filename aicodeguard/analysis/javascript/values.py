@@ -9,6 +9,8 @@ bounded depth: nothing recurses over the tree without a limit.
 
 from __future__ import annotations
 
+import math
+import operator
 import re
 
 from ..shared import UNKNOWN, StringInfo
@@ -51,27 +53,154 @@ def literal(ctx, node, hops: int = 0, depth: int = 0):
     if kind == "unary_expression":
         return _unary(ctx, node, hops, depth)
     if kind == "binary_expression":
-        op = node.child_by_field_name("operator")
-        if op is None or ctx.text(op) != "+":
+        return _binary(ctx, node, hops, depth)
+    if kind in ("member_expression", "subscript_expression"):
+        return _member(ctx, node, hops, depth)
+    if kind == "call_expression":
+        return ctx.call_literal(node, hops + 1, depth)
+    if kind == "ternary_expression":
+        condition = literal(ctx, node.child_by_field_name("condition"), hops, depth)
+        if condition is UNKNOWN:
             return UNKNOWN
-        left = literal(ctx, node.child_by_field_name("left"), hops, depth)
-        right = literal(ctx, node.child_by_field_name("right"), hops, depth)
-        if left is UNKNOWN or right is UNKNOWN:
-            return UNKNOWN
-        if isinstance(left, str) or isinstance(right, str):
-            return _js_str(left) + _js_str(right)
-        return left + right if isinstance(left, (int, float)) and isinstance(right, (int, float)) \
-            else UNKNOWN
+        arm = "consequence" if truthy(condition) else "alternative"
+        return literal(ctx, node.child_by_field_name(arm), hops, depth)
     if kind == "array":
         items = [literal(ctx, child, hops, depth) for child in node.named_children
                  if child.type != "comment"]
         return UNKNOWN if any(item is UNKNOWN for item in items) else items
     if kind == "identifier":
-        bindings = ctx.reaching(ctx.text(node), node)
-        if not bindings or any(b.kind not in VALUE_BINDINGS for b in bindings):
-            return UNKNOWN
-        return literal(ctx, bindings[-1].value, hops + 1, depth)
+        return _name_value(ctx, node, hops, depth)
     return UNKNOWN
+
+
+def _name_value(ctx, node, hops: int, depth: int):
+    """The constant a name holds: what its last assignment gives, when that assignment
+    always runs before the use or every earlier one is constant too (`let v = 'a'; if (c)
+    v = param;` is not constant)."""
+    bindings = ctx.reaching(ctx.text(node), node)
+    if not bindings or any(b.kind not in VALUE_BINDINGS for b in bindings):
+        return UNKNOWN
+    value = literal(ctx, bindings[-1].value, hops + 1, depth)
+    if value is UNKNOWN or len(bindings) == 1 or ctx.overrides(bindings[-1], node):
+        return value
+    for binding in bindings[:-1]:
+        if binding.value is not None and literal(ctx, binding.value, hops + 1, depth) is UNKNOWN:
+            return UNKNOWN
+    return value
+
+
+def access_key(ctx, node, hops: int = 0, depth: int = 0) -> str | None:
+    """`k` for `o.k` and `o["k"]`, else None."""
+    if node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        return ctx.text(prop) if prop is not None else None
+    index = literal(ctx, node.child_by_field_name("index"), hops, depth)
+    return index if isinstance(index, str) else None
+
+
+def written_key(ctx, node, hops: int = 0, depth: int = 0) -> tuple[str | None, bool]:
+    """For an assignment `o.k = v` (`o["k"] = v`): (`k`, True); for `o.k.x = v`:
+    (`k`, False); (None, False) for anything else."""
+    if node.type != "assignment_expression":
+        return None, False
+    left = unwrap(node.child_by_field_name("left"))
+    key, levels = None, 0
+    while left is not None and left.type in ("member_expression", "subscript_expression"):
+        key, levels = access_key(ctx, left, hops, depth), levels + 1
+        left = unwrap(left.child_by_field_name("object"))
+    return key, levels == 1
+
+
+def _member(ctx, node, hops: int, depth: int):
+    """`o.k` where `o` is a local object literal and every later `o.k = v` is constant."""
+    key = access_key(ctx, node, hops, depth)
+    obj = unwrap(node.child_by_field_name("object"))
+    if key is None or obj is None or obj.type != "identifier":
+        return UNKNOWN
+    value = UNKNOWN
+    for binding in ctx.reaching(ctx.text(obj), obj):
+        if binding.kind in VALUE_BINDINGS and not binding.path:
+            value = _object_key(ctx, binding.value, key, hops, depth)
+        elif binding.kind == "mutate":
+            written, direct = written_key(ctx, binding.node, hops + 1, depth)
+            if written is None or (written == key and not direct):
+                return UNKNOWN
+            if written == key:
+                value = literal(ctx, binding.value, hops + 1, depth)
+        else:
+            return UNKNOWN
+        if value is UNKNOWN:
+            return UNKNOWN  # any non-constant value the key may still hold
+    return value
+
+
+def _object_key(ctx, obj, key: str, hops: int, depth: int):
+    obj = unwrap(obj)
+    if obj is None or obj.type != "object":
+        return UNKNOWN
+    value = None  # `undefined` until a pair gives the key
+    for child in obj.named_children:
+        if child.type == "pair":
+            name = child.child_by_field_name("key")
+            text = ctx.key_text(name) if name is not None else None
+            if text is None:
+                return UNKNOWN
+            if text == key:
+                value = literal(ctx, child.child_by_field_name("value"), hops + 1, depth)
+        elif child.type != "comment":
+            return UNKNOWN  # a spread, a shorthand or a method
+    return value
+
+
+_ARITHMETIC = {
+    "-": operator.sub, "*": operator.mul, "%": lambda a, b: math.fmod(a, b) if b else UNKNOWN,
+    "/": lambda a, b: a / b if b else UNKNOWN,
+    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+}
+_EQUALITY = {"===": True, "==": True, "!==": False, "!=": False}
+
+
+def _binary(ctx, node, hops: int, depth: int):
+    """`+` on strings and numbers, arithmetic and comparisons on numbers, equality,
+    `&&`/`||` (enough to fold the conditions of branches that never run)."""
+    op = node.child_by_field_name("operator")
+    symbol = ctx.text(op) if op is not None else ""
+    if symbol not in _ARITHMETIC and symbol not in _EQUALITY and symbol not in ("+", "&&", "||"):
+        return UNKNOWN
+    left = literal(ctx, node.child_by_field_name("left"), hops, depth)
+    if left is UNKNOWN:
+        return UNKNOWN
+    if symbol in ("&&", "||"):
+        if truthy(left) == (symbol == "||"):
+            return left
+        return literal(ctx, node.child_by_field_name("right"), hops, depth)
+    right = literal(ctx, node.child_by_field_name("right"), hops, depth)
+    if right is UNKNOWN:
+        return UNKNOWN
+    if symbol in _EQUALITY:
+        if (_is_number(left) and _is_number(right)) or type(left) is type(right):
+            same = left == right
+        elif symbol in ("==", "!="):
+            return UNKNOWN  # loose equality converts types
+        else:
+            same = False
+        return same if _EQUALITY[symbol] else not same
+    if symbol == "+" and (isinstance(left, str) or isinstance(right, str)):
+        return _js_str(left) + _js_str(right)
+    if not _is_number(left) or not _is_number(right):
+        return UNKNOWN
+    return left + right if symbol == "+" else _ARITHMETIC[symbol](left, right)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def truthy(value) -> bool:
+    """JavaScript truthiness of a constant (`literal`'s result)."""
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return value not in (None, False, 0, "") if not isinstance(value, list) else True
 
 
 def _unary(ctx, node, hops: int, depth: int):
@@ -83,7 +212,7 @@ def _unary(ctx, node, hops: int, depth: int):
     if value is UNKNOWN:
         return UNKNOWN
     if symbol == "!":
-        return not value
+        return not truthy(value)
     if symbol == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return -value
     if symbol == "+" and isinstance(value, (int, float)):

@@ -16,6 +16,8 @@ from ..shared import Taint
 from .context import PyContext
 
 MAX_CALLERS = 16
+_RECEIVER = re.compile(rb"\b(?:self|cls)\s*\.\s*\Z")  # `self.name(`
+_NO_RECEIVER = re.compile(rb"(?:\A|[^\w.])\Z")  # `name(`, not `x.name(` / `xname(`
 
 
 def caller_taint(ctx: PyContext, nodes) -> Taint | None:
@@ -60,20 +62,20 @@ def _passed(ctx: PyContext, function, name: str) -> Taint | None:
 
 
 def _is_method(function) -> bool:
-    parent = function.parent
-    if parent is not None and parent.type == "decorated_definition":
-        parent = parent.parent
-    return parent is not None and parent.type == "block" and parent.parent is not None \
-        and parent.parent.type == "class_definition"
+    return _class_of(function) is not None
 
 
 def _calls(ctx: PyContext, name: str, method: bool) -> list:
     """Calls of `name` (`self.name(` / `cls.name(` for a method), at most MAX_CALLERS."""
-    prefix = rb"\b(?:self|cls)\s*\.\s*" if method else rb"(?<![\w.])"
-    pattern = re.compile(prefix + re.escape(name.encode()) + rb"\s*\(")
+    # The name first, so the search runs on its literal text; what precedes it after.
+    pattern = re.compile(re.escape(name.encode()) + rb"\s*\(")
+    before = _RECEIVER if method else _NO_RECEIVER
+    data = ctx.source.data
     root = ctx.tree.root_node
     found = []
-    for match in pattern.finditer(ctx.source.data):
+    for match in pattern.finditer(data):
+        if not before.search(data, max(0, match.start() - 16), match.start()):
+            continue
         start = match.end() - 1  # the "("
         node = root.descendant_for_byte_range(start, start + 1)
         call = node.parent.parent if node is not None and node.parent is not None else None
@@ -83,3 +85,37 @@ def _calls(ctx: PyContext, name: str, method: bool) -> list:
         if len(found) >= MAX_CALLERS:
             break
     return found
+
+
+def constructor_arguments(ctx: PyContext, function, name: str) -> list:
+    """What the file's `ClassName(...)` calls pass for parameter `name` of the class's
+    `__init__` (`self.x = x` then `self.x` read in another method); [] for any other
+    function.  At most MAX_CALLERS calls are read."""
+    key = ("constructor_arguments", function.id, name)
+    if key in ctx.memo:
+        return ctx.memo[key]
+    found = []
+    func_name = function.child_by_field_name("name")
+    klass = _class_of(function) if func_name is not None and ctx.text(func_name) == "__init__" \
+        else None
+    class_name = klass.child_by_field_name("name") if klass is not None else None
+    names = list(ctx.parameters(function))
+    if class_name is not None and name in names[1:]:
+        calls = ctx.memo.get(("constructions", klass.id))
+        if calls is None:
+            calls = ctx.memo[("constructions", klass.id)] = _calls(ctx, ctx.text(class_name),
+                                                                    False)
+        for call_node in calls:
+            argument = ctx.call(call_node).arg(names.index(name) - 1, name)
+            if argument is not None:
+                found.append(argument)
+    ctx.memo[key] = found
+    return found
+
+
+def _class_of(function):
+    parent = function.parent
+    if parent is not None and parent.type == "decorated_definition":
+        parent = parent.parent
+    owner = parent.parent if parent is not None and parent.type == "block" else None
+    return owner if owner is not None and owner.type == "class_definition" else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..shared import UNKNOWN, ReportingContext, StringInfo
 from ..source import SourceFile
+from . import folding
 
 SCOPE_TYPES = frozenset({"function_definition", "lambda", "class_definition", "module"})
 FUNCTION_TYPES = frozenset({"function_definition", "lambda"})
@@ -273,6 +274,12 @@ class PyContext(ReportingContext):
                 return
             if left.type == "identifier":
                 self.bind(self.text(left), node, right, label)
+            elif left.type == "subscript" and kind == "assignment":  # `d["k"] = v`
+                container = left.child_by_field_name("value")
+                if container is not None and container.type == "identifier":
+                    self.bind(self.text(container), node, right, "item")
+            elif left.type == "attribute" and self.text(left).startswith("self."):
+                self.bind("".join(self.text(left).split()), node, right, label)  # `self.x = v`
             elif left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
                 targets = left.named_children
                 values = right.named_children if right is not None and right.type in (
@@ -438,29 +445,66 @@ class PyContext(ReportingContext):
             if any(item is UNKNOWN for item in items):
                 return UNKNOWN
             return tuple(items) if kind != "list" else items
-        if kind == "binary_operator":
+        if kind in ("binary_operator", "boolean_operator"):
             op = node.child_by_field_name("operator")
             left = self.literal(node.child_by_field_name("left"), _hops, _depth)
             right = self.literal(node.child_by_field_name("right"), _hops, _depth)
             if left is UNKNOWN or right is UNKNOWN or op is None:
                 return UNKNOWN
-            symbol = self.text(op)
-            try:
-                if symbol == "+":
-                    return left + right
-                if symbol == "|" and isinstance(left, int) and isinstance(right, int):
-                    return left | right
-                if symbol == "*" and isinstance(left, int) and isinstance(right, int):
-                    return left * right
-            except TypeError:
+            if kind == "boolean_operator":
+                return folding.boolean(self.text(op), left, right)
+            return folding.arithmetic(self.text(op), left, right)
+        if kind == "comparison_operator":
+            operands = [self.literal(child, _hops, _depth) for child in node.named_children]
+            if any(value is UNKNOWN for value in operands):
                 return UNKNOWN
-            return UNKNOWN
+            symbols = [" ".join(self.text(c).split()) for c in node.children if not c.is_named]
+            return folding.compare(symbols, operands)
+        if kind == "not_operator":
+            value = self.literal(node.child_by_field_name("argument"), _hops, _depth)
+            return UNKNOWN if value is UNKNOWN else not value
+        if kind == "conditional_expression" and node.named_child_count == 3:
+            chosen = self.live_arm(node)
+            return UNKNOWN if chosen is None else self.literal(chosen, _hops, _depth)
+        if kind in ("subscript", "attribute"):  # `d["key"]`, `items[0]`, `self.x`
+            values = self._entry_values(node)
+            if values is None or len(values) != 1:
+                return UNKNOWN
+            return self.literal(values[0], _hops + 1, _depth)
         if kind == "identifier":
-            bindings = self.reaching(self.text(node), node)
+            bindings = surviving(self.live_bindings(self.text(node), node), node)
             if not bindings or any(b.kind != "assign" for b in bindings):
                 return UNKNOWN
-            return self.literal(bindings[-1].value, _hops + 1, _depth)
+            value = self.literal(bindings[-1].value, _hops + 1, _depth)
+            # assigned in several branches: known only when every branch gives the same
+            if value is not UNKNOWN and any(
+                    self.literal(b.value, _hops + 1, _depth) != value for b in bindings[:-1]):
+                return UNKNOWN
+            return value
         return UNKNOWN
+
+    def _entry_values(self, node) -> list | None:
+        """The values a container entry or `self` attribute may hold (`containers`)."""
+        from .containers import attribute_values, element_values
+
+        if node.type == "subscript":
+            return element_values(self, node)
+        return attribute_values(self, node) or None
+
+    def live_bindings(self, name: str, use) -> list[Binding]:
+        """`reaching`, without the bindings in code that never runs (`guards.is_dead`:
+        `if 7 * 18 + 106 > 200: x = "safe" else: x = param` leaves `x = "safe"`)."""
+        from .guards import is_dead
+
+        return [b for b in self.reaching(name, use) if not is_dead(self, b.node)]
+
+    def live_arm(self, conditional):
+        """The arm of `a if C else b` that runs when C is a constant; None otherwise."""
+        from .guards import constant_truth
+
+        body, condition, alternative = conditional.named_children
+        truth = constant_truth(self, condition)
+        return None if truth is None else body if truth else alternative
 
     def _string_literal(self, node, depth: int = 0):
         if node.type == "concatenated_string":
@@ -601,11 +645,52 @@ class PyContext(ReportingContext):
         """Where untrusted data in `node` came from (a `Taint`), or None.
 
         `barrier(node) -> bool` adds sanitisers of one sink (see `TaintTracker.of`)."""
+        return self.tracker.of(node, barrier)
+
+    @property
+    def tracker(self):
+        """The file's `TaintTracker` (made on first use)."""
         if self._taint is None:
             from .taint import TaintTracker
 
             self._taint = TaintTracker(self)
-        return self._taint.of(node, barrier)
+        return self._taint
+
+
+def surviving(bindings: list, use) -> list:
+    """Drop bindings overwritten by a later plain assignment that surely runs before `use`.
+
+    `x = request.args["x"]; x = int(x); sink(x)`: only `x = int(x)` reaches the
+    sink.  "Surely" means the assignment is a statement of a block that
+    encloses `use` (not inside an `if`, `try` or loop that `use` is outside of)."""
+    if len(bindings) < 2:
+        return bindings
+    cut = None
+    for binding in bindings:
+        if binding.kind == "assign" and (cut is None or binding.node.start_byte > cut) \
+                and runs_before(binding.node, use):
+            cut = binding.node.start_byte
+    if cut is None:
+        return bindings
+    return [b for b in bindings if b.node.start_byte >= cut]
+
+
+def runs_before(assignment, use) -> bool:
+    """Whether the statement `assignment` (or a call statement) surely runs before `use`:
+    it ends before it, in a block that encloses `use` within the same function."""
+    statement = assignment.parent
+    if statement is None or statement.type != "expression_statement" \
+            or use.start_byte < assignment.end_byte:
+        return False
+    block = statement.parent
+    current = use.parent
+    while current is not None:
+        if block is not None and current.id == block.id:
+            return True
+        if current.type in ("function_definition", "lambda", "class_definition"):
+            return False
+        current = current.parent
+    return False
 
 
 _STRING_METHODS = frozenset({

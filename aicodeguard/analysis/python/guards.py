@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..shared import UNKNOWN
 from .context import FUNCTION_TYPES, PyContext
 
 # `isinstance(x, T)` with one of these types (or a tuple of them) fixes what x can be.
@@ -36,6 +37,17 @@ _LEAVING = frozenset({"return_statement", "raise_statement", "continue_statement
                       "break_statement"})
 _BOUNDARY = FUNCTION_TYPES | {"class_definition", "module"}
 _SYNTACTIC_CONSTANTS = frozenset({"true", "false", "none", "integer", "float", "string"})
+# What a condition folded by `constant_truth` may be made of (a string's parts included).
+_FOLDABLE = _SYNTACTIC_CONSTANTS | {
+    "string_start", "string_content", "string_end", "escape_sequence", "concatenated_string",
+    "binary_operator", "comparison_operator", "boolean_operator", "not_operator",
+    "unary_operator", "parenthesized_expression", "tuple", "list"}
+_FOLD_BUDGET = 64  # nodes; a longer constant expression is not worth folding
+# `if`/`elif` with a condition of numbers, operators, quoted text and constant keywords
+# only (the text finds candidates fast; the tree decides).
+_CONSTANT_CONDITION = re.compile(
+    rb"if[ \t(]((?:[\d \t.+\-*/%<>=!&|^~(),\[\]]|True\b|False\b|None\b|and\b|or\b|not\b"
+    rb"|in\b|is\b|\"[^\"\n]*\"|'[^'\n]*')*):")
 
 
 def is_guarded(ctx: PyContext, use) -> bool:
@@ -111,9 +123,41 @@ def _allows(ctx: PyContext, condition, name: str, wanted: bool) -> bool:
             if _comparison(ctx, node, name, truth):
                 return True
         elif kind == "call":
-            if truth and _check_call(ctx, node, name):
+            if _check_call(ctx, node, name) if truth else _finds_forbidden(ctx, node, name):
                 return True
     return False
+
+
+# A pattern that is one negated character class: a search for it finds any character
+# outside an allowed set (`re.compile(r"[^\w@+=:,./-]").search`).
+_NEGATED_CLASS = re.compile(r"^\[\^(?:\\.|[^\]\\])+\][+*]?$")
+
+
+def _finds_forbidden(ctx: PyContext, node, name: str) -> bool:
+    """`re.search(r"[^a-z0-9_]", x)`, `UNSAFE.search(x)` or `find_unsafe(x)` (a name for
+    such a bound `search`): false only when every character of `x` is allowed."""
+    call = ctx.call(node)
+    if call.qualname in ("re.search", "regex.search"):
+        return len(call.positional) == 2 and _is_name(ctx, call.positional[1], name) \
+            and _negated_class(ctx.literal(call.positional[0]))
+    if not call.positional or not _is_name(ctx, call.positional[0], name):
+        return False
+    func = call.func
+    if func is not None and func.type == "identifier":  # `find_unsafe = UNSAFE.search`
+        bound = [b.value for b in ctx.reaching(ctx.text(func), func) if b.kind == "assign"]
+        func = bound[-1] if len(bound) == 1 else None
+    if func is None or func.type != "attribute" or \
+            ctx.text(func.child_by_field_name("attribute")) != "search":
+        return False
+    receiver = func.child_by_field_name("object")
+    if receiver.type == "call" and ctx.call(receiver).qualname in ("re.compile", "regex.compile") \
+            and ctx.call(receiver).positional:
+        return _negated_class(ctx.literal(ctx.call(receiver).positional[0]))
+    return _negated_class(_compiled_pattern(ctx, receiver))
+
+
+def _negated_class(pattern) -> bool:
+    return isinstance(pattern, str) and _NEGATED_CLASS.match(pattern) is not None
 
 
 def _comparison(ctx: PyContext, node, name: str, truth: bool) -> bool:
@@ -195,35 +239,64 @@ def _fixed_collection(ctx: PyContext, node) -> bool:
 
 
 def is_dead(ctx: PyContext, node) -> bool:
-    """Inside `if False:` / `if 0:` (or the `else` of `if True:`): never runs."""
-    child, current = node, node.parent
-    while current is not None and current.type not in _BOUNDARY:
-        if current.type == "if_statement":
-            value = _constant_truth(ctx, current.child_by_field_name("condition"))
-            if value is not None:
-                consequence = current.child_by_field_name("consequence")
-                in_body = consequence is not None and consequence.id == child.id
-                if in_body and not value or (not in_body and value
-                                             and child.type in ("else_clause", "elif_clause")):
-                    return True
-        child, current = current, current.parent
-    return False
+    """Inside a branch a constant condition rules out: the body of `if False:` /
+    `if 7 * 18 + 106 < 200:` / such an `elif`, the `else` (and later `elif`s) of
+    `if True:`.  The branches are found once per file (`_dead_ranges`), so asking
+    costs a look-up: every binding a value is followed through asks."""
+    start = node.start_byte
+    return any(low <= start < high for low, high in _dead_ranges(ctx))
 
 
-def _constant_truth(ctx: PyContext, condition) -> bool | None:
-    """The truth of a condition written as a constant (`False`, `0`, `not True`)."""
-    negate = False
-    while condition is not None and condition.type in ("not_operator",
-                                                       "parenthesized_expression"):
-        if condition.type == "not_operator":
-            negate = not negate
-            condition = condition.child_by_field_name("argument")
-        else:
-            condition = condition.named_children[0] if condition.named_child_count else None
-    if condition is None or condition.type not in ("true", "false", "none", "integer"):
+def _dead_ranges(ctx: PyContext) -> list[tuple[int, int]]:
+    found = ctx.memo.get(("dead-ranges",))
+    if found is None:
+        found = ctx.memo[("dead-ranges",)] = _find_dead_ranges(ctx)
+    return found
+
+
+def _find_dead_ranges(ctx: PyContext) -> list[tuple[int, int]]:
+    """Byte ranges of the branches constant conditions rule out."""
+    ranges = []
+    root = ctx.tree.root_node
+    for match in _CONSTANT_CONDITION.finditer(ctx.source.data):
+        keyword = root.descendant_for_byte_range(match.start(), match.start() + 2)
+        statement = keyword.parent if keyword is not None else None
+        if statement is None or statement.type not in ("if_statement", "elif_clause"):
+            continue
+        value = constant_truth(ctx, statement.child_by_field_name("condition"))
+        if value is None:
+            continue
+        if not value:
+            body = statement.child_by_field_name("consequence")
+            if body is not None:
+                ranges.append((body.start_byte, body.end_byte))
+            continue
+        owner = statement if statement.type == "if_statement" else statement.parent
+        ranges.extend((clause.start_byte, clause.end_byte) for clause in owner.named_children
+                      if clause.type in ("elif_clause", "else_clause")
+                      and clause.start_byte > statement.start_byte)
+    return ranges
+
+
+def constant_truth(ctx: PyContext, condition) -> bool | None:
+    """The truth of a condition written with constants and operators only (`False`, `0`,
+    `not True`, `7 * 18 + 106 > 200`); None when it names anything (`DEBUG`, `x > 1`):
+    a setting may be flipped, so code under it still counts."""
+    if condition is None or not _only_constants(condition):
         return None
     value = ctx.literal(condition)
-    return bool(value) != negate
+    return None if value is UNKNOWN else bool(value)
+
+
+def _only_constants(node) -> bool:
+    stack, budget = [node], _FOLD_BUDGET
+    while stack:
+        current = stack.pop()
+        budget -= 1
+        if budget < 0 or current.type not in _FOLDABLE:
+            return False
+        stack.extend(current.named_children)
+    return True
 
 
 def in_import_fallback(ctx: PyContext, node) -> bool:

@@ -18,6 +18,7 @@ import re
 
 from ..shared import UNKNOWN
 from .context import MAX_HOPS, PyContext
+from .summaries import flow
 
 MAX_CALLERS = 16  # call sites read for one parameter
 MAX_SUMMARY_DEPTH = 2  # parameters of parameters
@@ -94,6 +95,8 @@ class _Walk:
                 if values is None:
                     return False
                 stack.extend((value, hops + 1) for value in values)
+            elif kind in ("attribute", "subscript") and ctx.tracker.is_source(current):
+                return False  # `bottle.request.params`: not the library's constant
             elif kind == "attribute":
                 obj = current.child_by_field_name("object")
                 if obj is not None and obj.type == "identifier" and \
@@ -131,7 +134,7 @@ class _Walk:
             return [] if ctx.redefines(name) or name in ("__name__", "__file__") else None
         for binding in bindings:
             if binding.value is None or binding.kind not in (
-                    "assign", "augment", "walrus", "for", "unpack", "mutate"):
+                    "assign", "augment", "walrus", "for", "unpack", "mutate", "item"):
                 return None
             values.append(binding.value)
         return values
@@ -196,7 +199,8 @@ def _combining_inputs(ctx: PyContext, call) -> list | None:
         name = ctx.text(call.func)
         if name in _COMBINING_CALLS and not ctx.redefines(name):
             return inputs
-        if ctx.redefines(name) and not ctx.reaching(name, call.func):
+        if ctx.redefines(name) and not ctx.reaching(name, call.func) \
+                and flow(ctx, call.node)[0] is None:
             return inputs  # a function of this module given the module's own data
         return None
     if call.method in _COMBINING_METHODS:

@@ -26,6 +26,10 @@ REQUEST_ATTRIBUTES = frozenset({
     "GET", "POST", "body", "COOKIES", "META", "FILES", "query_params", "raw_post_data",
     # Starlette / FastAPI / aiohttp
     "path_params", "query", "match_info", "content", "text", "post", "read",  # aiohttp `await request.read()`, Django `request.read()`
+    # Tornado (`self.request.arguments`), Bottle, Pyramid, Falcon (`req.get_param("q")`)
+    "arguments", "query_arguments", "body_arguments", "forms", "params", "matchdict",
+    "json_body", "media", "get_media", "get_param", "get_param_as_list", "get_header",
+    "uri", "relative_uri", "get_cookie",
 })
 
 # Names a request object goes by (Django/DRF views, Starlette, aiohttp, `self.request`).

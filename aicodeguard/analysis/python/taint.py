@@ -1,16 +1,20 @@
-"""Light, intra-function taint: where did the data reaching a sink come from?
+"""Light taint: where did the data reaching a sink come from?
 
-Values are followed backwards from the sink through assignments, string
-building, containers and method calls on tainted receivers, inside one
-function (plus module-level constants).  Calls to unknown functions stop the
-trail (they may sanitise); known sanitisers stop it on purpose.  The source
-tables live in `sources.py`.
+Values are followed backwards from the sink through assignments (in branches that
+can run: `guards.is_dead`), string building, containers (entry by entry where
+`containers` can replay them), `self` attributes and method calls on tainted
+receivers, inside one function plus module-level constants — and through the
+functions the file or the project's modules define, by their `summaries`.  Calls to
+other functions stop the trail (they may sanitise); known sanitisers stop it on
+purpose.  The source tables live in `sources.py`.
 """
 
 from __future__ import annotations
 
 from ..shared import Taint
-from .context import MAX_HOPS, PyContext
+from .callers import constructor_arguments
+from .containers import attribute_values, element_values
+from .context import MAX_HOPS, PyContext, runs_before, surviving
 from .guards import is_guarded
 from .sources import (
     ENV_ATTRIBUTES,
@@ -31,6 +35,7 @@ from .sources import (
     SOURCE_CALLS,
     TRUSTED_PARAMETER_TYPES,
 )
+from .summaries import flow
 
 # Node types whose value is made of their children's values.
 _PASS_THROUGH = frozenset({
@@ -57,6 +62,11 @@ class TaintTracker:
         a finding shows `request.args.get("q")` rather than `request.args`.
         `barrier(node)` returning True stops the trail there: a sink's own
         sanitisers (a log sink accepts `repr()`, a shell sink does not)."""
+        return self._walk(node, barrier, None)
+
+    def _walk(self, node, barrier, reach: _Reach | None) -> Taint | None:
+        """`of`; with `reach`, also note the parameters of `reach.function` the value
+        is made of, and carry on past sources (for `summaries`)."""
         seen: set[int] = set()
         stack = [(node, 0, None)]
         while stack:
@@ -70,27 +80,55 @@ class TaintTracker:
             source = self._source(current)
             if source is not None:
                 if chain is not None:
-                    return Taint(source.kind, chain, self.ctx.text(chain))
-                return source
+                    source = Taint(source.kind, chain, self.ctx.text(chain))
+                if reach is None:
+                    return source
+                reach.source = reach.source or source
+                continue
             if kind == "identifier":
-                stack.extend((n, h, None) for n, h in self._identifier(current, hops))
+                stack.extend((n, h, None) for n, h in self._identifier(current, hops, reach))
             elif kind == "string":
                 stack.extend((child, hops, None) for child in current.named_children
                              if child.type == "interpolation")
+            elif kind == "conditional_expression" and self.ctx.live_arm(current) is not None:
+                stack.append((self.ctx.live_arm(current), hops, None))
             elif kind in _PASS_THROUGH:
                 stack.extend((child, hops, None) for child in current.named_children)
             elif kind == "attribute":
+                stack.extend((n, hops + 1, None) for n in attribute_values(self.ctx, current))
                 stack.append((current.child_by_field_name("object"), hops, chain or current))
             elif kind == "subscript":
-                stack.append((current.child_by_field_name("value"), hops, chain or current))
+                known = element_values(self.ctx, current)
+                if known is not None:  # `d["key"]`, `items[0]`: that entry only
+                    stack.extend((n, hops + 1, None) for n in known)
+                else:
+                    stack.append((current.child_by_field_name("value"), hops, chain or current))
             elif kind == "call":
                 outer = chain or current
+                returned, passed = self._returned(current)
+                if returned is not None:
+                    if reach is None:
+                        return returned
+                    reach.source = reach.source or returned
+                stack.extend((child, hops + 1, None) for child in passed)
                 for index, child in enumerate(self._call_inputs(current)):
                     stack.append((child, hops, outer if index == 0 and _is_receiver(current, child)
                                   else None))
         return None
 
+    def _returned(self, node) -> tuple[Taint | None, list]:
+        """A call of a function the file or project defines: see `summaries.flow`."""
+        call = self.ctx.call(node)
+        if call.qualname in SANITIZERS or call.qualname in SOURCE_CALLS \
+                or call.qualname in PROPAGATING_CALLS:
+            return None, []
+        return flow(self.ctx, node)
+
     # -- sources ---------------------------------------------------------------
+    def is_source(self, node) -> bool:
+        """Whether `node` itself is untrusted data (`request.args`, `sys.argv`)."""
+        return self._source(node) is not None
+
     def _source(self, node) -> Taint | None:
         kind = node.type
         if kind == "_route_parameter":
@@ -181,12 +219,15 @@ class TaintTracker:
         return cached
 
     # -- propagation -----------------------------------------------------------
-    def _identifier(self, node, hops: int):
+    def _identifier(self, node, hops: int, reach: _Reach | None = None):
         ctx = self.ctx
         if is_guarded(ctx, node):  # `if x not in ALLOWED: raise` earlier in the function
             return []
         name = ctx.text(node)
-        bindings = _live(ctx.reaching(name, node), node)
+        bindings = surviving(ctx.live_bindings(name, node), node)
+        if reach is not None and name in reach.params and not any(
+                b.kind == "assign" and runs_before(b.node, node) for b in bindings):
+            reach.reached.add(name)  # the parameter's own value may still be here
         if bindings:
             return [(b.value, hops + 1) for b in bindings if b.value is not None]
         function = ctx.function_of(node)
@@ -194,6 +235,9 @@ class TaintTracker:
             param = self._route_parameters(function).get(name)
             if param is not None:
                 return [(_Param(param, name), hops)]
+            if reach is None and function.type == "function_definition":
+                # `Job(request.args["x"])` reaches `def __init__(self, target)`
+                return [(n, hops + 1) for n in constructor_arguments(ctx, function, name)]
         return []
 
     def _call_inputs(self, node):
@@ -248,6 +292,25 @@ class TaintTracker:
         return False
 
 
+class _Reach:
+    """What a summary walk collects: the first source, and the parameters reached."""
+
+    __slots__ = ("params", "reached", "source")
+
+    def __init__(self, params):
+        self.params = params
+        self.reached: set[str] = set()
+        self.source: Taint | None = None
+
+
+def reaching_parameters(ctx: PyContext, value, function) -> tuple[Taint | None, set[str]]:
+    """The untrusted source `value` holds whatever `function` is passed, and the
+    names of `function`'s parameters it is made of (a walk of `function`'s own)."""
+    reach = _Reach(ctx.parameters(function))
+    ctx.tracker._walk(value, None, reach)
+    return reach.source, reach.reached
+
+
 class _Param:
     """A route parameter standing in the worklist: it is itself the source."""
 
@@ -258,40 +321,6 @@ class _Param:
         self.name = name
         self.id = -node.id - 1
         self.type = "_route_parameter"
-
-
-def _live(bindings: list, use) -> list:
-    """Drop bindings overwritten by a later plain assignment that surely runs before `use`.
-
-    `x = request.args["x"]; x = int(x); sink(x)`: only `x = int(x)` reaches the
-    sink.  "Surely" means the assignment is a statement of a block that
-    encloses `use` (not inside an `if`, `try` or loop that `use` is outside of)."""
-    if len(bindings) < 2:
-        return bindings
-    cut = None
-    for binding in bindings:
-        if binding.kind == "assign" and (cut is None or binding.node.start_byte > cut) \
-                and _runs_before(binding.node, use):
-            cut = binding.node.start_byte
-    if cut is None:
-        return bindings
-    return [b for b in bindings if b.node.start_byte >= cut]
-
-
-def _runs_before(assignment, use) -> bool:
-    statement = assignment.parent
-    if statement is None or statement.type != "expression_statement" \
-            or use.start_byte < assignment.end_byte:
-        return False
-    block = statement.parent
-    current = use.parent
-    while current is not None:
-        if block is not None and current.id == block.id:
-            return True
-        if current.type in ("function_definition", "lambda", "class_definition"):
-            return False
-        current = current.parent
-    return False
 
 
 def _mentions(text: str, hints: frozenset[str]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Query, QueryCursor
 
+from ...analysis.javascript.branches import dead_ranges
 from ...analysis.javascript.context import JsContext
 from ...analysis.javascript.file_kind import js_file_context
 from ...analysis.javascript.values import unwrap
@@ -21,19 +22,27 @@ from ..run_checks import run_checks
 
 # Every module with JavaScript checks: importing one registers its checks on `on`.
 from . import (  # noqa: F401
+    cleartext_credentials,
+    cookies,
     crypto,
     default_accounts,
     deserialization,
+    forwarded_for,
     injection,
     injection_objects,
     injection_shell,
     jwt,
     llm,
     placeholder_secrets,
+    randomness,
+    redos,
     secrets,
+    temp_files,
+    timing,
     tls,
     web,
     web_config,
+    xml_building,
     xss,
 )
 from .checks import on
@@ -50,6 +59,8 @@ QUERY_SOURCE = """
 (call_expression) @call
 (new_expression) @call
 (pair) @pair
+[(if_statement) (switch_statement)] @branch
+(binary_expression operator: ["===" "==" "!==" "!="]) @node
 """
 JSX_QUERY_SOURCE = "(jsx_attribute) @jsx\n"
 LANGUAGES = ("javascript", "typescript", "tsx")
@@ -135,6 +146,9 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
     bindings = sorted(captures.get("bind", ()), key=start)
     for node in bindings:
         ctx.add_binding(node)
+    dead = dead_ranges(ctx, captures.get("branch", ()))
+    if dead:
+        ctx.drop_dead_bindings(dead)
     pending: list[tuple] = []
     for node in bindings:
         _match_assignment(ctx, node, pending)
@@ -146,6 +160,8 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
         _match_pair(ctx, node, pending)
     for node in captures.get("jsx", ()):
         _match_jsx(ctx, node, pending)
+    for node in captures.get("node", ()):
+        pending.extend((check, (node,)) for check in on.nodes.get(node.type, ()))
     result.context |= js_file_context(source.data, _specifier_texts(specifiers), tree.root_node,
                                       source.project_path)
     run_checks(ctx, pending, result)
@@ -163,6 +179,7 @@ def _match_call(ctx: JsContext, node, pending: list, specifiers: list) -> None:
         return
     if kind == "identifier":
         name = ctx.text(func)
+        ctx.calls_by_name.setdefault(name, []).append(node)
         if name == "require":
             _first_string_argument(node, specifiers)
         if name in ctx.imports or name in _call_heads or _maybe_alias(ctx, name):
@@ -177,6 +194,7 @@ def _match_call(ctx: JsContext, node, pending: list, specifiers: list) -> None:
     if prop is None:
         return
     method = ctx.text(prop)
+    ctx.calls_by_name.setdefault(method, []).append(node)
     if method in ("resolve", "require") and ctx.text(func) in _REQUIRE_CALLEES:
         _first_string_argument(node, specifiers)
     if method in _MUTATORS:

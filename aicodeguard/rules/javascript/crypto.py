@@ -1,6 +1,6 @@
-"""JavaScript checks for AIG2xx: hashes, ciphers, IVs and salts, key sizes, randomness.
+"""JavaScript checks for AIG2xx: hashes, ciphers, IVs and salts, key sizes.
 
-TLS settings are in `tls.py`, JWT handling in `jwt.py`.
+TLS settings are in `tls.py`, JWT handling in `jwt.py`, randomness in `randomness.py`.
 """
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 from ...analysis.javascript.values import unwrap
-from ...analysis.secret_names import is_password_name, is_security_name
-from ...model import Edit, Fix, Severity
+from ...analysis.secret_names import is_password_name
+from ...model import Edit, Fix
 from ..crypto import (
     ECB_MODE,
     FAST_PASSWORD_HASH,
-    INSECURE_RANDOM,
     STATIC_IV_OR_SALT,
     WEAK_CIPHER,
     WEAK_HASH,
@@ -21,7 +20,7 @@ from ..crypto import (
 )
 from ..javascript_only import DEPRECATED_CREATE_CIPHER
 from .checks import on
-from .places import destination, function_name
+from .places import destination
 
 WEAK_HASHES = frozenset({"md5", "md4", "md2", "sha1", "sha-1", "ripemd", "ripemd160", "rmd160",
                          "sha", "md5-sha1"})
@@ -207,58 +206,3 @@ def small_rsa_key(ctx, node, key, value) -> None:
                "2048 bits (3072 for keys that must last beyond 2030)",
                fix=Fix("Use a 2048-bit key", (Edit(loc.line, loc.column, loc.end_line,
                                                    loc.end_column, "2048"),), safe=False))
-
-
-@on.call("Math.random")
-def insecure_random(ctx, call) -> None:
-    place = destination(ctx, call.node)
-    if place is None:
-        return
-    where = ""
-    if is_security_name(place.name, function=place.kind in ("return", "argument")):
-        where = place.describe()
-    elif place.kind == "assign":
-        where = _returned_by_security_function(ctx, place)
-    if not where:
-        return
-    ctx.report(INSECURE_RANDOM, call.node,
-               f"`Math.random()` is predictable (its state can be recovered from a few outputs) "
-               f"but its value becomes {where}; use `crypto.randomBytes()`, "
-               "`crypto.randomInt()` or `crypto.randomUUID()` (`crypto.getRandomValues()` in "
-               "browsers)")
-
-
-def _returned_by_security_function(ctx, place) -> str:
-    """A local that collects the random value and is returned from `generateToken()`."""
-    function = ctx.function_of(place.node)
-    name = function_name(ctx, function) if function is not None else None
-    if not name or not is_security_name(name, function=True):
-        return ""
-    body = function.child_by_field_name("body")
-    stack = [body] if body is not None else []
-    while stack:
-        node = stack.pop()
-        if node.type == "return_statement" and node.named_child_count and \
-                _root_name(ctx, node.named_children[0]) == place.name:
-            return f"the result of `{name}()`"
-        if node.type not in ("function_declaration", "arrow_function", "function_expression"):
-            stack.extend(node.named_children)
-    return ""
-
-
-def _root_name(ctx, node) -> str | None:
-    """`password` in `password`, `password.join('')` or `password.slice(0, n)`."""
-    node = unwrap(node)
-    while node is not None and node.type in ("call_expression", "member_expression"):
-        if node.type == "call_expression":
-            node = unwrap(node.child_by_field_name("function"))
-        else:
-            node = unwrap(node.child_by_field_name("object"))
-    return ctx.text(node) if node is not None and node.type == "identifier" else None
-
-
-@on.call("crypto.pseudoRandomBytes")
-def pseudo_random_bytes(ctx, call) -> None:
-    ctx.report(INSECURE_RANDOM, call.node,
-               "`crypto.pseudoRandomBytes` is deprecated and not meant for secrets; use "
-               "`crypto.randomBytes()`", severity=Severity.MEDIUM)

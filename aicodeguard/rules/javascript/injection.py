@@ -148,8 +148,9 @@ def regex_from_data(ctx, call) -> None:
 @on.method(*REGEX_METHODS)
 def string_as_regex(ctx, call) -> None:
     pattern = call.arg(0)
-    if pattern is None or pattern.type == "regex" or call.receiver is None:
-        return
+    if pattern is None or pattern.type == "regex" or call.receiver is None or \
+            len(call.args) != 1:
+        return  # the string methods take one pattern; `router.match(method, path)` is not one
     _check_regex(ctx, call, pattern, f".{call.method}()")
 
 

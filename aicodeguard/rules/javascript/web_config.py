@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from ...analysis.javascript.values import unwrap
-from ...analysis.secret_names import is_security_name
 from ...model import Confidence, Edit, Fix, Severity
 from ..javascript_only import (
     ELECTRON_WEB_PREFERENCES,
@@ -136,30 +135,7 @@ def _credentials_header(ctx, call) -> bool:
                           ctx.text(scope), re.IGNORECASE))
 
 
-# -- AIG516 cookie flags ---------------------------------------------------------
-@on.method("cookie")
-def response_cookie(ctx, call) -> None:
-    name = ctx.literal(call.arg(0))
-    if not isinstance(name, str) or not _is_session_cookie(name) or len(call.args) < 2:
-        return
-    options = call.arg(2)
-    if options is not None and ctx.object_literal(options) is None:
-        return  # options built elsewhere
-    missing = [flag for flag in ("httpOnly", "secure")
-               if options is None or ctx.literal(ctx.property(options, flag)) is not True]
-    if missing:
-        flags = " and ".join(f"`{flag}: true`" for flag in missing)
-        ctx.report(INSECURE_COOKIE, call.node,
-                   f"cookie `{name}` is set without {flags}: scripts injected into the page "
-                   "can read it, or it travels over plain HTTP; set both (and `sameSite`)")
-
-
-def _is_session_cookie(name: str) -> bool:
-    lowered = name.lower()
-    return is_security_name(name) or any(word in lowered for word in (
-        "session", "token", "auth", "jwt", "sid", "remember"))
-
-
+# -- AIG516 session middleware cookie options (calls that set cookies: cookies.py) -------
 @on.property("httpOnly", "secure")
 def cookie_flag_off(ctx, node, key, value) -> None:
     if ctx.literal(value) is not False:
@@ -169,9 +145,9 @@ def cookie_flag_off(ctx, node, key, value) -> None:
     in_cookie = holder is not None and holder.type == "pair" and \
         ctx.key_text(holder.child_by_field_name("key")) == "cookie"
     call = _call_of_argument(ctx, obj)
-    if call is not None and call.method == "cookie" and call.arg(2) is not None \
+    if call is not None and call.method in ("cookie", "set") and call.arg(2) is not None \
             and call.arg(2).id == obj.id:
-        return  # `res.cookie(...)` options: reported once, by `response_cookie`
+        return  # `res.cookie(...)`, `cookies.set(...)` options: reported by `cookies.py`
     if not in_cookie and (call is None or not (call.name in _SESSION_CALLS or
                                                 call.name.endswith("set")
                                                 and "cookie" in ctx.text(call.func).lower())):

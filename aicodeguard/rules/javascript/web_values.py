@@ -60,8 +60,9 @@ def leading_text(ctx, node) -> str:
                 node = call.args[0]
         elif kind == "identifier":
             bindings = ctx.reaching(ctx.text(node), node)
-            if not bindings or any(b.kind not in VALUE_BINDINGS for b in bindings):
-                break
+            if not bindings or any(b.kind not in VALUE_BINDINGS for b in bindings) or \
+                    (len(bindings) > 1 and not ctx.overrides(bindings[-1], node)):
+                break  # `let u = 'https://x/'; if (c) u = req.query.u;`: either one
             node = bindings[-1].value
         else:
             break
@@ -90,14 +91,18 @@ def names_in(ctx, node) -> set[str]:
 
 
 def checked_before(ctx, value, guard: re.Pattern) -> bool:
-    """True when a line of the same function, up to `value`, matches `guard` and names a
-    variable `value` is built from (any branch counts: an approximation)."""
+    """True when a line of the same function, up to `value`, or the condition of a
+    `cond ? value : fallback` at the sink matches `guard` and names a variable `value` is
+    built from (any branch counts: an approximation)."""
     function = ctx.function_of(value)
     start = function.start_byte if function is not None else 0
     names = names_in(ctx, value)
     if not names:
         return False
     text = ctx.source.data[start:value.start_byte].decode("utf-8", "replace")
+    inline = unwrap(value)
+    if inline is not None and inline.type == "ternary_expression":  # `ok(x) ? x : '/'`
+        text += "\n" + ctx.text(inline.child_by_field_name("condition"))
     for line in text.splitlines():
         if guard.search(line) and any(re.search(rf"\b{re.escape(name)}\b", line)
                                       for name in names):

@@ -22,21 +22,28 @@ from ..run_checks import run_checks
 
 # Every module with Python checks: importing one registers its checks on `on`.
 from . import (  # noqa: F401
+    cleartext_credentials,
+    cookies,
     crypto,
     default_accounts,
     deserialization,
     deserialization_xml,
+    forwarded_for,
     injection,
     injection_code,
     injection_queries,
     injection_shell,
+    injection_shell_fragments,
     injection_web,
     jwt_tokens,
     llm,
     placeholder_secrets,
     plain_http,
     randomness,
+    redos,
     secrets,
+    temp_files,
+    timing,
     tls,
     web,
     web_config,
@@ -45,6 +52,7 @@ from . import (  # noqa: F401
     web_html,
     web_http,
     web_logic,
+    xml_building,
 )
 from .checks import on
 
@@ -126,11 +134,12 @@ def _match_call(ctx: PyContext, node, pending: list) -> None:
         qualname = ctx.imports.get(name, name)
         if qualname not in on.calls and name in ctx.import_aliases:
             qualname = ctx.qualname(func) or qualname  # `run = subprocess.run; run(...)`
-        if qualname not in on.calls and ctx.star_imports:
+        if ctx.star_imports and (qualname == name or qualname not in on.calls):
             qualname = _from_star_import(ctx, name, qualname)
         checks = on.calls.get(qualname)
         if checks and not (qualname == name and ctx.redefines(name)):
             call = ctx.call(node)
+            call.qualname = qualname  # also when resolved through `from os import *`
             pending.extend((check, (call,)) for check in checks)
         return
     if kind != "attribute":

@@ -98,6 +98,13 @@ def hash_call(ctx, call) -> None:
         return
     security = _security_use(ctx, data, dest)
     shown = algorithm.upper().replace("SHA", "SHA-")
+    keyed = security and _keyed_use(ctx, call, dest)
+    if keyed:
+        ctx.report(WEAK_HASH, call.node,
+                   f"{shown} (`{call.name}`) {keyed} from {security}; collisions do not break "
+                   "that, but a named construction (HMAC-SHA-256, HKDF) says what it is",
+                   severity=Severity.LOW, confidence=Confidence.LOW)
+        return
     if security:
         ctx.report(WEAK_HASH, call.node,
                    f"{shown} (`{call.name}`) protects {security}, but {shown} collisions can "
@@ -113,6 +120,31 @@ def hash_call(ctx, call) -> None:
     ctx.report(WEAK_HASH, call.node,
                f"{shown} (`{call.name}`) is broken for security use; fine for checksums and "
                "cache keys: say so with `usedforsecurity=False`, otherwise use SHA-256", fix=fix)
+
+
+# Functions of protocols that fix the hash themselves (POP3 APOP, SASL CRAM-MD5, HTTP
+# Digest, NTLM): the code cannot choose another algorithm and still talk to the server.
+PROTOCOL_MANDATED_FUNCTIONS = frozenset({"apop", "cram_md5", "digest_auth", "http_digest",
+                                         "ntlm", "ntlm_response", "get_authorization"})
+# Last word of a destination that holds derived key material (`self._key`, `hmac_key`);
+# handed-out credentials (`api_key`, `access_key`) are tokens, not derived keys.
+_KEY_WORDS = frozenset({"key", "subkey", "kek"})
+_CREDENTIAL_WORDS = frozenset({"api", "access", "license", "licence", "session", "reset"})
+
+
+def _keyed_use(ctx, call, dest) -> str:
+    """'derives `_key`' / 'answers the APOP challenge' when a secret is hashed for a use
+    that rests on pre-image resistance (a derived key, a protocol's challenge-response),
+    which MD5 and SHA-1 still have; '' otherwise."""
+    parts = words(dest.name) if dest is not None and dest.kind == "assign" else ()
+    if parts and parts[-1] in _KEY_WORDS and not _CREDENTIAL_WORDS.intersection(parts):
+        return f"derives `{dest.name}`"
+    function = ctx.function_of(call.node)
+    name = function.child_by_field_name("name") if function is not None and \
+        function.type == "function_definition" else None
+    if name is not None and ctx.text(name).lower().strip("_") in PROTOCOL_MANDATED_FUNCTIONS:
+        return f"answers the `{ctx.text(name)}` challenge (the protocol fixes the hash)"
+    return ""
 
 
 def _security_use(ctx, data, dest) -> str:

@@ -373,9 +373,10 @@ def _defines(ctx: PyContext, name: str) -> bool:
     return False
 
 
-def methods_called_in(ctx: PyContext, node) -> set[str]:
-    """Names of the methods called anywhere in `node`'s function (or module)."""
-    scope = ctx.function_of(node) or ctx.tree.root_node
+def methods_called_in(ctx: PyContext, node, whole=False) -> set[str]:
+    """Names of the methods called anywhere in `node`'s function (or module); with
+    `whole`, anywhere inside `node` itself (a class)."""
+    scope = node if whole else ctx.function_of(node) or ctx.tree.root_node
     names: set[str] = set()
     stack = [scope]
     while stack:

@@ -60,6 +60,9 @@ class NetworkRead:
     evidence: str = REMOTE_INPUT  # whoever is at the other end chooses the bytes
 
 
+PARAMETER_LEAF = "the parameter"
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     reach: Reach
@@ -240,7 +243,7 @@ class _Walk:
             # An imported UPPER_CASE name is a configuration constant; anything else
             # (a parameter, a global filled at run time) is not fixed.
             if not (name.isupper() and name in ctx.imports):
-                self._opaque(f"the parameter `{name}`" if ctx.is_parameter(name, node)
+                self._opaque(f"{PARAMETER_LEAF} `{name}`" if ctx.is_parameter(name, node)
                              else f"`{name}`")
         return values
 
@@ -304,16 +307,18 @@ def report_load(ctx: PyContext, rule: RuleInfo, node, message: str, origin: Orig
                 severities: tuple, *, fix: Fix | None = None, library: bool = False) -> None:
     """Report a load at the severity its data origin earns (None: stay quiet).
 
-    `library=True` (the pickle family): a file or stream chosen at run time with nothing
-    known about who chooses it is "parameter" evidence, low outside application code
-    (`PyContext.library_evidence`): a library reading back the file its caller names (a
-    profiler's stats dump, a shelf's records)."""
+    `library=True` (the pickle family): a file or stream chosen at run time, or bytes
+    handed in as a parameter, with nothing known about who chooses them is "parameter"
+    evidence, low outside application code (`PyContext.library_evidence`): a library
+    reading back what its caller stored (a profiler's stats dump, a shelf's records, an
+    ORM's pickled column)."""
     severity = severities[origin.reach]
     if severity is None:
         return
     source = origin.source
     evidence = source.evidence if source is not None else None
-    if library and evidence is None and origin.reach is Reach.LOCAL_FILE:
+    if library and evidence is None and (origin.reach is Reach.LOCAL_FILE or (
+            origin.reach is Reach.UNKNOWN and (origin.leaf or "").startswith(PARAMETER_LEAF))):
         evidence = ctx.library_evidence(PARAMETER)
     ctx.report(rule, node, message + flow_suffix(ctx, source), severity=severity,
                related=source_note(ctx, source) if source is not None else (), fix=fix,

@@ -135,15 +135,80 @@ def _passes_parameters(call) -> bool:
 
 
 def _doubles_quotes(ctx, node) -> bool:
-    """`name.replace('"', '""')` (also through a name): quoted for the SQL text."""
+    """Quoted for the SQL text by doubling its quote character (also through a name):
+    `name.replace('"', '""')`, a module function that does only that (`qesc(name)`), or a
+    `",".join(...)` of pieces each quoted so (`'"{}"'.format(c.replace('"', '""'))`)."""
     value = value_of(ctx, node)
     if value is None or value.type != "call":
         return False
     call = ctx.call(value)
-    if call.method != "replace" or len(call.positional) < 2:
+    if call.method == "join":
+        return _quoted_pieces(ctx, call)
+    if call.method != "replace":
+        return _quoting_helper(ctx, call)
+    if len(call.positional) < 2:
         return False
     old, new = ctx.literal(call.positional[0]), ctx.literal(call.positional[1])
     return isinstance(old, str) and old in SQL_QUOTE_DOUBLING and new == old * 2
+
+
+def _quoted_pieces(ctx, call) -> bool:
+    """`sep.join(<piece> for c in names)` whose piece is quoted: every variable part of
+    the piece doubles its quotes."""
+    items = call.positional[0] if len(call.positional) == 1 else None
+    if items is None or items.type not in ("generator_expression", "list_comprehension"):
+        return False
+    body = items.child_by_field_name("body")
+    if body is None:
+        return False
+    parts = ctx.string_info(body).dynamic_parts
+    return bool(parts) and all(_doubles_quotes(ctx, part) for part in parts)
+
+
+def _quoting_helper(ctx, call) -> bool:
+    """`qesc(s)` where the module defines `def qesc(s, q='"'): return s.replace(q, q + q)`."""
+    if call.func is None or call.func.type != "identifier" or not call.positional:
+        return False
+    function = _module_function(ctx, ctx.text(call.func))
+    body = function.child_by_field_name("body") if function is not None else None
+    if body is None or body.named_child_count != 1 or body.named_children[0].type != \
+            "return_statement" or not body.named_children[0].named_child_count:
+        return False
+    returned = body.named_children[0].named_children[0]
+    if returned.type != "call":
+        return False
+    inner = ctx.call(returned)
+    params = list(ctx.parameters(function))
+    receiver = inner.func.child_by_field_name("object") if inner.method == "replace" else None
+    if receiver is None or not params or ctx.text(receiver) != params[0] \
+            or len(inner.positional) != 2:
+        return False
+    old = _with_defaults(ctx, function, inner.positional[0])
+    new = _with_defaults(ctx, function, inner.positional[1])
+    return isinstance(old, str) and old in SQL_QUOTE_DOUBLING and new == old * 2
+
+
+def _with_defaults(ctx, function, node):
+    """The literal value of `node`, reading the function's parameter defaults
+    (`q + q` with `q='"'` -> `'""'`); None when not constant."""
+    if node.type == "identifier":
+        param = ctx.parameters(function).get(ctx.text(node))
+        default = param.child_by_field_name("value") if param is not None else None
+        return ctx.literal(default) if default is not None else None
+    if node.type == "binary_operator" and ctx.text(node.child_by_field_name("operator")) == "+":
+        left = _with_defaults(ctx, function, node.child_by_field_name("left"))
+        right = _with_defaults(ctx, function, node.child_by_field_name("right"))
+        return left + right if isinstance(left, str) and isinstance(right, str) else None
+    value = ctx.literal(node)
+    return value if isinstance(value, str) else None
+
+
+def _module_function(ctx, name: str):
+    for node in ctx.tree.root_node.named_children:
+        if node.type == "function_definition" and ctx.text(node.child_by_field_name("name")) \
+                == name:
+            return node
+    return None
 
 
 def _short(text: str, limit: int = 40) -> str:

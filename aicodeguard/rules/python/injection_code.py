@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 
 from ...analysis.python.callers import caller_taint
-from ...model import Confidence, Severity
+from ...model import LOCAL_INPUT, REMOTE_INPUT, Confidence, Severity
 from ..injection import CODE_INJECTION, IMPORT_INJECTION, TEMPLATE_INJECTION
 from ..llm import LLM_OUTPUT_TO_CODE
 from .checks import on
 from .injection_values import assess, value_of, web_taint
 from .sinks import report_sink
+
+OPERATOR = "operator"  # evidence context: the program's own user supplies it, low confidence
 
 # qualname -> (position, keyword) of the code text.
 CODE_CALLS = {
@@ -32,6 +34,17 @@ INTERACTIVE_MODES = frozenset({"single"})
 # Safe shapes, handled in `assess`: text built only from the module's own data (constant
 # tables, loop variables over them, private helpers only given them) — see
 # `analysis.python.own_data`.
+# Where code text was read from (`read_from`): socket and URL reads are remote input, lines
+# of a file local input.
+SOCKET_READS = frozenset({"recv", "recvfrom", "recv_bytes"})
+STREAM_READS = frozenset({"read", "readline", "readlines", "read_text"})
+LINE_READS = frozenset({"readline", "readlines"})
+TEXT_TRANSFORMS = frozenset({"decode", "strip", "rstrip", "lstrip"})
+URL_OPENERS = frozenset({"urllib.request.urlopen", "urllib2.urlopen", "urllib.urlopen", "httpx.get",
+                         "requests.get", "requests.post", "six.moves.urllib.request.urlopen"})
+SOCKET_MAKERS = frozenset({"socket.socket", "socket.create_connection", "socket.fromfd"})
+COMPRESSED_OPENERS = frozenset({"gzip.open", "bz2.open", "lzma.open"})
+MAX_READ_HOPS = 4
 # Methods of the `code` module's interpreters that run their argument as source.
 INTERPRETER_METHODS = ("runsource", "runcode", "push")
 INTERPRETER_CLASSES = frozenset({"code.InteractiveInterpreter", "code.InteractiveConsole"})
@@ -111,6 +124,7 @@ def logging_listener(ctx, call) -> None:
 def check_code(ctx, call, source) -> None:
     found = assess(ctx, source)
     if found is None:
+        _report_read(ctx, call, source)  # `for line in sys.stdin: exec(line)`
         return
     if found.taint is None:  # `def calc(expr): eval(expr)` with `calc(input())` in the file
         found.taint = caller_taint(ctx, found.parts)
@@ -124,11 +138,100 @@ def check_code(ctx, call, source) -> None:
         return
     if _reads_project_file(ctx, source):
         return  # `exec(open("pkg/version.py").read())` in setup.py: the project's own code
+    if _report_read(ctx, call, source):
+        return
     report_sink(ctx, CODE_INJECTION, source,
                 f"a non-constant value is run as Python code by `{call.name}`; if any caller "
                 "passes outside data it runs any code: parse the data instead "
                 "(`json.loads`, `ast.literal_eval`)", None, severity=Severity.MEDIUM,
                 confidence=Confidence.MEDIUM, library=True)
+
+
+def _report_read(ctx, call, source) -> bool:
+    """Report code text read from a socket, a URL or a file's lines; True when reported."""
+    read = read_from(ctx, source)
+    if read is None:
+        return False
+    where, remote = read
+    report_sink(ctx, CODE_INJECTION, source,
+                f"{where} is run as Python code by `{call.name}`; whoever controls "
+                f"{'the other end' if remote else 'that input'} runs any code in this "
+                "process: parse the data instead (`json.loads`, `ast.literal_eval`)", None,
+                severity=Severity.HIGH if remote else Severity.MEDIUM,
+                evidence=REMOTE_INPUT if remote else LOCAL_INPUT)
+    return True
+
+
+def read_from(ctx, node) -> tuple[str, bool] | None:
+    """("data received from a socket", remote) when the code text was read from a socket
+    or URL (remote), or line by line from a file (local); None otherwise.  A whole file's
+    text (`exec(f.read())`) is a script being run: the general report covers it."""
+    value = value_of(ctx, node)
+    for _ in range(MAX_READ_HOPS):
+        if value is None:
+            return None
+        if value.type == "identifier":
+            bindings = ctx.reaching(ctx.text(value), value)
+            if not bindings or bindings[-1].kind != "for":
+                return None
+            stream = _stream(ctx, bindings[-1].value)  # `for line in open(p): eval(line)`
+            return _described(stream, lines=True)
+        if value.type == "attribute":  # `requests.get(u).text`
+            holder = value_of(ctx, value.child_by_field_name("object"))
+            return _described(_stream(ctx, holder), lines=False)
+        if value.type != "call":
+            return None
+        call = ctx.call(value)
+        if call.method in SOCKET_READS:
+            return "data received from a socket", True
+        if call.method in TEXT_TRANSFORMS and call.func is not None:
+            value = value_of(ctx, call.func.child_by_field_name("object"))
+            continue
+        if call.method not in STREAM_READS or call.func is None:
+            return None
+        stream = _stream(ctx, value_of(ctx, call.func.child_by_field_name("object")))
+        return _described(stream, lines=call.method in LINE_READS)
+    return None
+
+
+def _stream(ctx, node) -> str | None:
+    """"socket", "url", "file" or "stdin": what a stream object was opened on."""
+    for _ in range(MAX_READ_HOPS):
+        if node is None:
+            return None
+        if node.type == "identifier":
+            bindings = ctx.reaching(ctx.text(node), node)
+            if not bindings or bindings[-1].kind not in ("assign", "with", "unpack") \
+                    or bindings[-1].value is None:
+                return None
+            node = value_of(ctx, bindings[-1].value)
+            continue
+        if node.type == "attribute" and ctx.qualname(node) == "sys.stdin":
+            return "stdin"
+        if node.type != "call":
+            return None
+        call = ctx.call(node)
+        if call.qualname in FILE_OPENERS or call.qualname in COMPRESSED_OPENERS:
+            return "file"
+        if call.qualname in URL_OPENERS:
+            return "url"
+        if call.qualname in SOCKET_MAKERS or call.method in ("makefile", "accept"):
+            return "socket"
+        if call.method in ("readlines",) and call.func is not None:
+            node = call.func.child_by_field_name("object")
+            continue
+        return None
+    return None
+
+
+def _described(stream: str | None, *, lines: bool) -> tuple[str, bool] | None:
+    if stream == "socket":
+        return "data received from a socket", True
+    if stream == "url":
+        return "a document downloaded from a URL", True
+    if stream in ("file", "stdin") and lines:
+        return f"a line read from {'a file' if stream == 'file' else 'standard input'}", False
+    return None
 
 
 def _reads_project_file(ctx, node) -> bool:
@@ -195,8 +298,14 @@ def check_template(ctx, call, source) -> None:
     if found is None or not (found.built or found.taint is not None):
         return
     what = f"built with {found.how()}" if found.built else "taken from outside"
+    evidence = severity = None
+    if not found.built and found.taint is not None and found.taint.kind == "input":
+        # `Template(sys.stdin.read())`: the person running the program supplies the whole
+        # template, as to any template-rendering command; nobody else's data is in it.
+        evidence, severity = f"{LOCAL_INPUT}+{OPERATOR}", Severity.MEDIUM
     report_sink(ctx, TEMPLATE_INJECTION, source,
                 f"template source {what} is passed to `{call.name}`; the engine runs "
                 "expressions found in the data (server-side template injection): keep the "
                 "template constant and pass values as template variables", found.taint,
-                llm_rule=LLM_OUTPUT_TO_CODE)
+                llm_rule=LLM_OUTPUT_TO_CODE, evidence=evidence, severity=severity,
+                escalate=severity is None)

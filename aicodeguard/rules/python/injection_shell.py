@@ -66,6 +66,17 @@ SHELL_STRING_METHODS = {"exec_command": (0, "command"), "subprocess_shell": (1, 
 SUBPROCESS_CALLS = ("subprocess.Popen", "subprocess.call", "subprocess.run",
                     "subprocess.check_call", "subprocess.check_output")
 
+# Bare names a snippet calls without importing them: name -> (what it presumably is, whether
+# it always runs a shell; the others only with an explicit `shell=True`).  Checked in
+# `injection_shell_fragments.py`.
+FRAGMENT_CALLS = {
+    "system": ("os.system", True), "popen": ("os.popen", True),
+    "getoutput": ("subprocess.getoutput", True),
+    "getstatusoutput": ("subprocess.getstatusoutput", True),
+    **{name: (f"subprocess.{name}", False)
+       for name in ("call", "run", "Popen", "check_call", "check_output")},
+}
+
 # Argument-vector calls: qualname -> (program position, first argv position, argv is a list).
 # With a program position the vector starts with argv[0] (the name the program sees).
 EXEC_CALLS = {
@@ -135,6 +146,7 @@ def subprocess_call(ctx, call) -> None:
 def other_call_with_shell(ctx, call, value) -> None:
     """`run_command(cmd, shell=True)`: a wrapper that hands its first argument to a shell."""
     if call.qualname in SUBPROCESS_CALLS or call.qualname in SHELL_STRING_CALLS \
+            or call.qualname in FRAGMENT_CALLS \
             or not call.positional or ctx.literal(value) is not True:
         return
     command = call.positional[0]
@@ -215,6 +227,12 @@ def _harmless(ctx, part, heads: set[int], *, allow_head: bool = False) -> bool:
     if part.type in ("tuple", "expression_list", "parenthesized_expression"):
         return all(_harmless(ctx, item, heads, allow_head=allow_head)
                    for item in part.named_children)
+    if allow_head and part.type == "binary_operator" \
+            and ctx.text(part.child_by_field_name("operator")) == "%":
+        # `command % shlex.quote(name)`: a command template from elsewhere, filled with
+        # values quoted for the shell
+        return _harmless(ctx, part.child_by_field_name("left"), heads, allow_head=True) \
+            and _harmless(ctx, part.child_by_field_name("right"), heads)
     return ctx.is_literal(part) or is_sanitised(ctx, part, SHELL_SANITISERS) \
         or _temp_name(ctx, part) or _single_quote_escaped(ctx, part)
 

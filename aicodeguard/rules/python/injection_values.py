@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...analysis.python.containers import changed_values
 from ...analysis.python.context import PyContext
 from ...analysis.python.guards import is_guarded
 from ...analysis.python.own_data import is_own_data
@@ -102,7 +103,9 @@ def is_sanitised(ctx: PyContext, node, extra: frozenset[str] = frozenset()) -> b
     stack = [node]
     seen: set[int] = set()  # `parts = (parts, x)` must not loop forever
     while stack:
-        current = value_of(ctx, stack.pop())
+        popped = stack.pop()
+        stack.extend(changed_values(ctx, popped))  # `parts.append(x)`: x is in the value too
+        current = value_of(ctx, popped)
         if current is None:
             return False
         if current.id in seen:

@@ -29,6 +29,9 @@ _HEADER_ADVICE = ("a value with CR/LF can add headers or split the response, and
 
 # Headers whose request-data flows another rule owns: AIG511 (redirects).
 _OTHER_RULES_HEADERS = frozenset({"location"})
+# `self.request.headers[...] = v`, `req.headers.add(...)`: the headers of a request (an
+# outgoing one in an HTTP client, or the incoming one being rewritten), never a response's.
+_REQUEST_HEADERS = re.compile(r"(?:^|\.)(?:request|req|http_request|prepared)\.headers$")
 
 
 def _header_name(name: str) -> bool:
@@ -43,7 +46,8 @@ def header_assignment(ctx, assignment, name, value) -> None:
     if target.type != "subscript" or assignment.type != "assignment":
         return
     owner = ctx.text(target.child_by_field_name("value")).lower()
-    if not (owner.endswith("headers") or "resp" in owner.rpartition(".")[2]):
+    if not (owner.endswith("headers") or "resp" in owner.rpartition(".")[2]) \
+            or _REQUEST_HEADERS.search(owner):
         return
     _report_header(ctx, value, f"response header `{name}`")
 
@@ -51,7 +55,7 @@ def header_assignment(ctx, assignment, name, value) -> None:
 @on.method(*HEADER_METHODS)
 def header_method(ctx, call) -> None:
     owner = ctx.text(call.func.child_by_field_name("object")).lower()
-    if not owner.endswith("headers"):
+    if not owner.endswith("headers") or _REQUEST_HEADERS.search(owner):
         return
     if call.method in ("update", "extend"):
         for node in call.positional:

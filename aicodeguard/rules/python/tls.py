@@ -225,6 +225,32 @@ def _opt_out_evidence(ctx, node) -> str | None:
     return None
 
 
+WRAPPER = "wrapper"  # evidence context: a class's own attribute, low confidence
+
+
+def _enclosing_class(node):
+    current = node.parent
+    while current is not None and current.type != "module":
+        if current.type == "class_definition":
+            return current
+        current = current.parent
+    return None
+
+
+def _own_attribute_evidence(ctx, node) -> str | None:
+    """"pattern+wrapper" for `self.check_hostname = False` in a class that is not an
+    `SSLContext`: the default of the class's own attribute (a wrapper translating another
+    TLS library's interface), which does not switch off any context's checks by itself."""
+    target = node.child_by_field_name("left")
+    if target is None or not ctx.text(target).startswith("self."):
+        return None
+    owner = _enclosing_class(node)
+    bases = owner.child_by_field_name("superclasses") if owner is not None else None
+    if owner is None or (bases is not None and "SSLContext" in ctx.text(bases)):
+        return None
+    return f"{PATTERN}+{WRAPPER}"
+
+
 @on.assign("check_hostname")
 def check_hostname_false(ctx, node, name, value) -> None:
     if ctx.literal(value) is not False:
@@ -233,7 +259,7 @@ def check_hostname_false(ctx, node, name, value) -> None:
                "`check_hostname = False` accepts a valid certificate of any other site; "
                "keep host name checking on",
                fix=_flip_fix(ctx, value, "True", "Check host names", safe=False),
-               evidence=_opt_out_evidence(ctx, node))
+               evidence=_opt_out_evidence(ctx, node) or _own_attribute_evidence(ctx, node))
 
 
 @on.assign("verify_mode")
@@ -273,8 +299,15 @@ def openssl_verify_none(ctx, call) -> None:
 
 @on.call("OpenSSL.SSL.Context")
 def openssl_context_without_verify(ctx, call) -> None:
-    """pyOpenSSL contexts verify nothing until `set_verify(VERIFY_PEER, ...)` is called."""
+    """pyOpenSSL contexts verify nothing until `set_verify(VERIFY_PEER, ...)` is called:
+    in this function, or — for a context kept on `self` — in any method of its class."""
     if "set_verify" in methods_called_in(ctx, call.node):
+        return
+    owner = _enclosing_class(call.node)
+    statement = call.node.parent
+    kept = statement is not None and statement.type == "assignment" \
+        and ctx.text(statement.child_by_field_name("left")).startswith("self.")
+    if kept and owner is not None and "set_verify" in methods_called_in(ctx, owner, whole=True):
         return
     ctx.report(UNVERIFIED_SSL_CONTEXT, call.node,
                "an `OpenSSL.SSL.Context` checks no certificate until `set_verify(VERIFY_PEER, "

@@ -165,7 +165,26 @@ def checked_before(ctx, value, guard: re.Pattern) -> bool:
     scope = ctx.function_of(value) or ctx.tree.root_node
     text = ctx.source.data[scope.start_byte:value.end_byte].decode("utf-8", "replace")
     words = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b")
-    return any(guard.search(line) and words.search(line) for line in text.splitlines())
+    checkers = _checker_calls(ctx, guard)
+    return any((guard.search(line) or checkers and checkers.search(line))
+               and words.search(line) for line in text.splitlines())
+
+
+def _checker_calls(ctx, guard: re.Pattern) -> re.Pattern | None:
+    """Calls of the module's own check functions: `def is_safe_path(target): ...` whose
+    body matches `guard` (`urlparse(`, `.netloc`, `startswith(`) is a guard where called."""
+    key = ("checker_calls", guard.pattern)
+    if key not in ctx.memo:
+        found = []
+        for node in ctx.tree.root_node.named_children:
+            if node.type == "decorated_definition":
+                node = node.child_by_field_name("definition")
+            body = node.child_by_field_name("body") if node is not None and \
+                node.type == "function_definition" else None
+            if body is not None and guard.search(ctx.text(body)):
+                found.append(re.escape(ctx.text(node.child_by_field_name("name"))))
+        ctx.memo[key] = re.compile(r"\b(?:" + "|".join(found) + r")\(") if found else None
+    return ctx.memo[key]
 
 
 def replace_node(ctx, node, text: str) -> Edit:
@@ -295,11 +314,56 @@ def _path_sink(ctx, call, value) -> None:
         return
     if taint is None or checked_before(ctx, value, PATH_GUARD):
         return
+    if _one_segment_under_base(ctx, value, taint):
+        report_flow(ctx, PATH_TRAVERSAL, value,
+                    f"the route placeholder `{taint.text}` names the file given to "
+                    f"`{call.name}`; it cannot hold `/`, but on Windows `..\\` and `C:\\` "
+                    "still leave the base folder: check the resolved path stays inside it "
+                    "(`werkzeug.security.safe_join`, `send_from_directory`)", taint,
+                    severity=Severity.MEDIUM, evidence=f"{taint.evidence}+{ONE_SEGMENT}")
+        return
     report_flow(ctx, PATH_TRAVERSAL, value,
                 f"the path given to `{call.name}` comes from outside: `../` sequences or an "
                 "absolute path reach any file the server can touch; keep a fixed base folder and "
                 "check the resolved path stays inside it (`werkzeug.security.safe_join`, "
                 "`send_from_directory`, or `secure_filename` for a single name)", taint)
+
+
+# A route placeholder that cannot hold "/": Flask/Quart/Werkzeug `<name>`, `<string:name>`,
+# Django `<str:name>`/`<slug:name>`, Starlette/FastAPI `{name}`, `{name:str}` (but not
+# `<path:name>` or `{name:path}`, whose values span segments).
+_ONE_SEGMENT = r"(?:<(?:(?:string|str|slug|int|uuid)(?:\([^)]*\))?:)?{0}>|\{{{0}(?::(?:str|int|uuid))?\}})"
+
+
+ONE_SEGMENT = "one-segment"  # evidence context: low confidence
+
+
+def _one_segment_under_base(ctx, value, taint) -> bool:
+    """`Path(BASE, name)`, `os.path.join(base, name)`, `base / name` with `name` a route
+    parameter that cannot hold "/": on a POSIX server at most `..`, which names a folder,
+    so no file outside the base folder is reachable (Windows also splits on `\\`)."""
+    param = taint.node
+    function = ctx.function_of(param) if param is not None else None
+    decorated = function.parent if function is not None else None
+    if decorated is None or decorated.type != "decorated_definition" \
+            or ctx.text(param).split(":")[0].strip() != taint.text:
+        return False
+    routes = [ctx.text(d) for d in decorated.named_children if d.type == "decorator"]
+    pattern = re.compile(_ONE_SEGMENT.format(re.escape(taint.text)))
+    if not any(pattern.search(route) for route in routes):
+        return False
+    joined = last_assigned(ctx, value) if value.type == "identifier" else value
+    if joined is None:
+        return False
+    if joined.type == "binary_operator" and ctx.text(joined.child_by_field_name("operator")) == "/":
+        last = joined.child_by_field_name("right")
+    elif joined.type == "call" and ctx.call(joined).qualname in PATH_JOINS \
+            and len(ctx.call(joined).positional) >= 2:
+        last = ctx.call(joined).positional[-1]
+    else:
+        return False
+    return last.type == "identifier" and ctx.text(last) == taint.text \
+        and not earlier_bindings(ctx, last)
 
 
 def _report_upload(ctx, call, value, name_node) -> None:

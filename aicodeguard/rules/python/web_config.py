@@ -1,5 +1,6 @@
 """Python checks for AIG5xx configuration: debug modes (AIG501), CORS (AIG503), CSRF
-(AIG515), cookie flags (AIG516) and Django ALLOWED_HOSTS (AIG518).
+(AIG515), cookie settings (AIG516; `set_cookie` calls are in `cookies.py`) and Django
+ALLOWED_HOSTS (AIG518).
 
 A setting counts where a framework reads it: `app.config[...]`, `app.config.update(...)`,
 a module-level name in a settings module, an attribute of a `*Config`/`*Settings`
@@ -17,7 +18,7 @@ from ...analysis.shared import UNKNOWN
 from ...model import Confidence, Fix, RuleInfo, Severity
 from ..web import ALLOWED_HOSTS_WILDCARD, CSRF_DISABLED, DEBUG_MODE, INSECURE_COOKIE
 from .checks import on
-from .web import append_argument, is_module, on_pair_key, receiver, replace_node
+from .web import is_module, on_pair_key, receiver, replace_node
 
 # settings.py, settings/prod.py, prod_settings.py, config.py, app_config.py
 SETTINGS_FILE = re.compile(r"(?:^|[/\\])(?:settings[/\\][^/\\]+|[^/\\]*settings[^/\\]*"
@@ -321,35 +322,3 @@ def middleware_without_csrf(ctx, assignment, name, value) -> None:
         ctx.report(CSRF_DISABLED, left, f"`{name}` has sessions but no "
                    "`django.middleware.csrf.CsrfViewMiddleware`: no view checks CSRF tokens; "
                    "put it back after SessionMiddleware")
-
-
-# -- AIG516 cookies set without flags -------------------------------------------------------
-SENSITIVE_COOKIE = re.compile(r"sess|token|auth|jwt|^sid$|_sid$|remember|login|access|refresh"
-                              r"|bearer|api_?key", re.IGNORECASE)
-CSRF_COOKIE = re.compile(r"csrf|xsrf", re.IGNORECASE)
-
-
-@on.method("set_cookie", "set_signed_cookie")
-def cookie_without_flags(ctx, call) -> None:
-    if call.star_kwargs:
-        return
-    name = ctx.literal(call.arg(0, "key") or call.keywords.get("name"))
-    if not isinstance(name, str) or not SENSITIVE_COOKIE.search(name):
-        return
-    flags = ("secure",) if CSRF_COOKIE.search(name) else ("secure", "httponly")
-    missing = [flag for flag in flags
-               if flag not in call.keywords or ctx.literal(call.keywords[flag]) is False]
-    if not missing:
-        return
-    edits = [replace_node(ctx, call.keywords[flag], "True") for flag in missing
-             if flag in call.keywords]
-    absent = [f"{flag}=True" for flag in missing if flag not in call.keywords]
-    if absent:
-        edits.append(append_argument(ctx, call, ", ".join(absent)))
-    wanted = ", ".join(f"{flag}=True" for flag in missing)
-    why = " and ".join(_COOKIE_PLAIN_HTTP if flag == "secure" else _COOKIE_SCRIPTS
-                       for flag in missing)
-    ctx.report(INSECURE_COOKIE, call.node,
-               f"cookie `{name}` is set without {wanted}: that {why}; pass {wanted} "
-               "(and samesite=\"Lax\")",
-               fix=Fix(f"Pass {wanted}", tuple(edits), safe=False))

@@ -12,10 +12,7 @@ from ..web import INSECURE_TEMP_FILE, PERMISSIVE_FILE_MODE
 from .checks import on
 from .web import is_module, last_assigned, leading_text, receiver, replace_node
 
-# -- AIG504 temporary files ------------------------------------------------------------
-SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
-
-
+# -- AIG504 temporary files (writes to fixed names in a shared folder: temp_files.py) -----
 # A Windows named pipe (`\\.\pipe\name`) lives in the pipe namespace, not a temp folder.
 # (`ctx.literal` gives the source text: a raw string's spelling, or the escaped one.)
 PIPE_PREFIXES = ("\\\\.\\pipe\\", "\\\\\\\\.\\\\pipe\\\\")
@@ -79,30 +76,6 @@ def _named_temporary_file(ctx, call):
         Edit(closing.line, closing.column, closing.line, closing.column, keyword),
         Edit(end.end_line, end.end_column, end.end_line, end.end_column, ".name"),
     ), safe=False)
-
-
-@on.call("open", "io.open", "codecs.open", "aiofiles.open")
-def fixed_path_in_shared_temp_dir(ctx, call) -> None:
-    mode = ctx.literal(call.arg(1, "mode")) if call.arg(1, "mode") is not None else "r"
-    if isinstance(mode, str) and set(mode) & set("wax+"):
-        _shared_temp_write(ctx, call, call.arg(0, "file") or call.keywords.get("filename"))
-
-
-@on.method("write_text", "write_bytes")
-def path_write_in_shared_temp_dir(ctx, call) -> None:
-    _shared_temp_write(ctx, call, receiver(call))
-
-
-def _shared_temp_write(ctx, call, path) -> None:
-    start = leading_text(ctx, path) if path is not None else ""
-    folder = next((d for d in SHARED_TEMP_DIRS if start == d or start.startswith(d + "/")), None)
-    if folder is None:
-        return
-    ctx.report(INSECURE_TEMP_FILE, path,
-               f"`{call.name}` writes to a fixed name in the shared `{folder}` folder: another "
-               "local user can create that file first or make it a symlink to one of yours; "
-               "use `tempfile.NamedTemporaryFile()` or `tempfile.TemporaryDirectory()`",
-               severity=Severity.LOW, confidence=Confidence.MEDIUM)
 
 
 # -- AIG505 world-writable permissions ---------------------------------------------------------

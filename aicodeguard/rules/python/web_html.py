@@ -63,6 +63,12 @@ def template_autoescape_disabled(ctx, call) -> None:
                confidence=None if explicit else Confidence.MEDIUM, fix=fix)
 
 
+# In a Mako template's own text: an HTML tag, and an expression escaped by hand
+# (`${name | h}`, `${q|u}`, `${v | trim,h}`).
+_HTML_TAG = re.compile(r"<[a-zA-Z!/]")
+_ESCAPED_EXPRESSION = re.compile(r"\$\{[^}]*\|\s*(?:[\w.()=' ]+,\s*)*[hux]\s*[,}]")
+
+
 @on.call(*MAKO_TEMPLATES)
 def mako_without_html_escaping(ctx, call) -> None:
     filters = call.keywords.get("default_filters")
@@ -70,9 +76,16 @@ def mako_without_html_escaping(ctx, call) -> None:
     if call.star_kwargs or not renders_html(ctx) or not isinstance(value, (list, tuple)) \
             or any(name in ("h", "html_escape") for name in value):
         return
+    text = ctx.literal(call.arg(0, "text")) if call.qualname == MAKO_TEMPLATES[0] else None
+    confidence = Confidence.MEDIUM
+    if isinstance(text, str):
+        if not _HTML_TAG.search(text):
+            return  # a plain-text template (a traceback, an e-mail body): nothing to escape
+        if _ESCAPED_EXPRESSION.search(text):
+            confidence = Confidence.LOW  # the template escapes by hand, expression by expression
     ctx.report(TEMPLATE_AUTOESCAPE_OFF, call.func,
                f"`{call.name}` does not escape HTML unless told to: pass "
-               "`default_filters=[\"h\"]` so `${value}` is escaped", confidence=Confidence.MEDIUM)
+               "`default_filters=[\"h\"]` so `${value}` is escaped", confidence=confidence)
 
 
 @on.assign("autoescape")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-_WHO = r"(?:the |any )?(?:users?|developers?|humans?|reviewers?|operators?|maintainers?|anyone)\b"
+_WHO = r"(?:the |any )?(?:users?|developers?|humans?|reviewers?|operators?|maintainers?)\b"
 _SENSITIVE = (r"(?:the |your |all |any |every |a copy of |contents? of |values? of |user'?s? )*"
               r"(?:\.env(?: files?)?|env(?:ironment)?(?: variables?| vars?)?|process\.env"
               r"|os\.environ|api[ _-]?keys?|secrets?|credentials?|access tokens?|auth tokens?"
@@ -75,13 +75,16 @@ DIRECTIVES: tuple[Directive, ...] = (
          r"silence|circumvent|get around) (?:all |any |the |every )?(?:security|ssl|tls|"
          r"certificate|cert|csrf|xsrf|cors|auth|authentication|authorization|permission|"
          r"signature|integrity|checksum|hostname|host key|sandbox|safety|secret) (?:checks?|"
-         r"checking|verification|validation|warnings?|tests?|hooks?|rules|scans?|scanning|"
+         r"checking|verification|validation|warnings?|hooks?|rules|scans?|scanning|"
          r"protection|middleware|guards?|filters?|restrictions?)\b"),
         (r"(?:disable|skip|bypass|remove|delete|uninstall|comment out) (?:all |any |the )?"
          r"(?:pre-commit|git|commit|pre-push) hooks?\b"),
         r"(?:use|pass|add|with|always|run|commit) [^.\n]{0,40}--no-verify\b",
+        # a policy ends there or says why (`delete failing tests instead of fixing them`);
+        # `skip failing tests on Windows` is a scoped workaround
         (r"(?:delete|remove|skip|disable|comment out|xfail|mark) (?:any |all |the )?"
-         r"(?:failing|broken|failed) (?:tests?|checks?|specs?)\b"),
+         r"(?:failing|broken|failed) (?:tests?|checks?|specs?)"
+         r"(?= ?(?:[.,;:!)\n]|$| instead\b| rather\b| so\b| and\b| as\b| to (?:make|get|keep)\b))"),
         (r"(?:add|use|insert|put|append) [^.\n]{0,30}?(?:# ?nosec|# ?noqa|eslint-disable|"
          r"nosemgrep|NOSONAR)\b"),
         (r"(?:set|use|pass|add|always) [^.\n]{0,40}?(?:verify ?= ?False|rejectUnauthorized ?: ?"
@@ -122,8 +125,11 @@ DIRECTIVES: tuple[Directive, ...] = (
         (r"(?:silently|secretly|covertly|stealthily|without (?:telling|informing|notifying|"
          r"alerting) " + _WHO + r")[^.\n]{0,12}?\b(?:add|insert|include|install|send|upload|"
          r"modify|change|replace|run|execute|download|fetch|remove|delete|commit|push|disable)\b"),
+        # the adverb ends the clause: `install the hook silently.`, not `install commands
+        # silently skip scripts`
         (r"(?:add|insert|install|send|upload|modify|run|execute|download|fetch|commit|push|"
-         r"disable)\b[^.\n]{0,80}?(?:silently|secretly|covertly|stealthily|without (?:telling|"
-         r"informing|notifying|alerting) " + _WHO + r")"),
+         r"disable)\b[^.\n()/]{0,50}?(?:(?:silently|secretly|covertly|stealthily)"
+         r"(?= ?(?:[.,;:!)]|$| and\b| so\b| without\b))|without (?:telling|informing|"
+         r"notifying|alerting) " + _WHO + r")"),
     )),
 )

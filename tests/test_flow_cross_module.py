@@ -1,0 +1,99 @@
+"""Data followed into functions imported from the project's own modules, through the CLI.
+
+A temporary project on disk: `app/views.py` passes request data to functions of
+`app/db.py` and `app/util.py`.  The findings in `views.py` rest on those modules, so the
+result cache must re-check `views.py` when one of them changes, and a module outside the
+project (or a link out of it) is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+VIEWS = """\
+import os
+import sqlite3
+
+from flask import request
+
+from . import util
+from .db import by_id, by_name
+from app.util import checked_dir
+
+
+def search():
+    conn = sqlite3.connect("app.db")
+    conn.execute(by_name(request.args["q"]))
+    conn.execute(by_id(request.args["id"]))
+    os.system("ls " + util.current_dir())
+    os.system("ls " + checked_dir(request.args["d"]))
+"""
+DB = """\
+def by_name(name):
+    return "SELECT * FROM users WHERE name = '" + name + "'"
+
+
+def by_id(user_id):
+    return "SELECT * FROM users WHERE id = " + str(int(user_id))
+"""
+UTIL = """\
+import shlex
+
+from flask import request
+
+
+def current_dir():
+    return request.args["dir"]
+
+
+def checked_dir(name):
+    return shlex.quote(name)
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "views.py").write_text(VIEWS)
+    (app / "db.py").write_text(DB)
+    (app / "util.py").write_text(UTIL)
+    return tmp_path
+
+
+def _lines(cli, project, *extra) -> set[tuple[str, int]]:
+    """Critical findings: injection with request data proven to reach the sink."""
+    result = cli("scan", "--format", "json", *extra, "app/views.py", cwd=project)
+    assert result.returncode in (0, 1), result.err
+    findings = json.loads(result.out)["findings"]
+    return {(f["rule_id"], f["location"]["line"]) for f in findings
+            if f["rule_id"] in ("AIG101", "AIG102") and f["severity"] == "critical"}
+
+
+def test_imported_functions_carry_request_data(cli, project):
+    assert _lines(cli, project, "--no-cache") == {("AIG101", 13), ("AIG102", 15)}
+
+
+def test_a_changed_module_rechecks_its_importers(cli, project):
+    assert ("AIG101", 14) not in _lines(cli, project)  # fills the cache
+    (project / "app" / "db.py").write_text(DB.replace("str(int(user_id))", "user_id"))
+    assert ("AIG101", 14) in _lines(cli, project)  # the cached result is not reused
+
+
+def test_modules_outside_the_project_are_not_read(cli, project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "db.py").write_text(DB)
+    os.remove(project / "app" / "db.py")
+    os.symlink(outside / "db.py", project / "app" / "db.py")
+    assert ("AIG101", 13) not in _lines(cli, project, "--no-cache")
+
+
+def test_findings_do_not_depend_on_where_the_project_lives(cli, project, tmp_path_factory):
+    moved = tmp_path_factory.mktemp("elsewhere") / "copy"
+    os.rename(project, moved)
+    assert _lines(cli, moved, "--no-cache") == {("AIG101", 13), ("AIG102", 15)}
