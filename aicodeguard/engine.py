@@ -242,20 +242,32 @@ class Scanner:
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         done = already_done
+        # Largest files first, in small chunks, so no worker is left with a big file while
+        # the other idles at the end; results come back in the callers' order.
+        order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index][1]))
+        results: dict[int, FileResult] = {}
+        next_out = 0
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                chunk = max(1, min(16, len(jobs) // (workers * 8)))
-                for result in pool.map(_analyze_job, jobs, chunksize=chunk):
+                chunk = max(1, min(4, len(jobs) // (workers * 16)))
+                for index, result in zip(order, pool.map(
+                        _analyze_job, [jobs[index] for index in order], chunksize=chunk)):
+                    results[index] = result
                     done += 1
-                    yield result
                     self._report_progress(done, total)
+                    while next_out in results:
+                        yield results.pop(next_out)
+                        next_out += 1
         except Exception:  # a worker died (a crash in a grammar, the OOM killer) or a
             # result did not pickle: analyse the rest one file per process, so that only
             # the file that kills its process becomes an error
             logger.debug("process pool failed; isolating the remaining files", exc_info=True)
-            for job in jobs[done - already_done:]:
+            for index in range(next_out, len(jobs)):
+                if index in results:
+                    yield results.pop(index)
+                    continue
                 done += 1
-                yield _isolated(job, context)
+                yield _isolated(jobs[index], context)
                 self._report_progress(done, total)
 
     def _workers(self) -> int:

@@ -103,3 +103,10 @@ def test_pre_commit_snippets_name_a_revision_that_exists_and_say_how_to_pin_it()
 
 def test_advisory_attribution_is_reachable_from_the_readme():
     assert "(aicodeguard/supply/data/ADVISORIES-NOTICE.md)" in _read(README)
+
+
+def test_the_rule_count_is_the_registry_s():
+    from aicodeguard.rules import ALL_RULES
+
+    with open(README, encoding="utf-8") as handle:
+        assert f"{len(ALL_RULES)} rules over code" in handle.read()
