@@ -114,3 +114,21 @@ def message_purpose(tail: str, text: str) -> Purpose | None:
     """A message whose text says it carries a code."""
     return Purpose(f"a code sent by `{tail}()`", by_use=True) if CODE_MESSAGE.search(text) \
         else None
+
+
+MAX_STRING_LEVELS = 8  # how far up a string being built a value is followed
+
+
+def built_link_purpose(data: bytes, node, string_building: frozenset[str]) -> Purpose | None:
+    """The value written into a link being built around `node` (`f"/reset?code={v}"`,
+    `'/confirm/' + n`, `` `/reset?code=${n}` ``): the text before it in the outermost
+    string-building node (of the language's `string_building` node types)."""
+    top = node
+    for _ in range(MAX_STRING_LEVELS):
+        parent = top.parent
+        if parent is None or parent.type not in string_building:
+            break
+        top = parent
+    if top is node:
+        return None
+    return link_purpose(data[top.start_byte:node.start_byte].decode("utf-8", "replace"))

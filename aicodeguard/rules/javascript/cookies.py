@@ -17,7 +17,12 @@ from __future__ import annotations
 import re
 
 from ...model import Confidence, Severity
-from ..cookie_names import CSRF_COOKIE, is_preference_cookie, is_sensitive_cookie
+from ..cookie_names import (
+    CSRF_COOKIE,
+    cookie_stakes,
+    is_preference_cookie,
+    report_header,
+)
 from ..web import INSECURE_COOKIE
 from .checks import on
 
@@ -80,23 +85,9 @@ def set_cookie_header(ctx, call) -> None:
     text = ctx.text(value)
     cookie = re.match(r"[\[\s]*[`'\"]\s*([\w.-]+)=", text)
     name = cookie.group(1) if cookie else None
-    severity, confidence = _stakes(ctx, name, value)
-    missing = [flag for flag in ("Secure", "HttpOnly") if flag.lower() not in text.lower()]
-    if severity is None or not missing or (
-            missing == ["HttpOnly"] and name and CSRF_COOKIE.search(name)):
-        return
-    ctx.report(INSECURE_COOKIE, value,
-               f"a `Set-Cookie` header for `{name or 'a cookie'}` lacks "
-               f"{' and '.join(missing)}; add `; Secure; HttpOnly; SameSite=Lax`",
-               severity=severity, confidence=confidence)
+    report_header(ctx, value, text, name, _stakes(ctx, name, value))
 
 
 def _stakes(ctx, name, value) -> tuple[Severity | None, Confidence | None]:
-    """Severity and confidence by what the cookie holds; (None, None) to stay quiet."""
-    if isinstance(name, str) and is_sensitive_cookie(name):
-        return Severity.MEDIUM, Confidence.HIGH
-    if value is not None and SECRET_VALUE.search(ctx.text(ctx.value_of(value) or value)):
-        return Severity.MEDIUM, Confidence.MEDIUM
-    if isinstance(name, str):
-        return Severity.LOW, Confidence.MEDIUM
-    return None, None
+    held = ctx.text(ctx.value_of(value) or value) if value is not None else ""
+    return cookie_stakes(name, bool(SECRET_VALUE.search(held)))

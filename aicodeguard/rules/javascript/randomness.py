@@ -21,9 +21,9 @@ from ..crypto import INSECURE_RANDOM
 from ..random_purpose import (
     BENIGN,
     Purpose,
+    built_link_purpose,
     cookie_purpose,
     is_benign_name,
-    link_purpose,
     message_purpose,
     sends_message,
     session_purpose,
@@ -32,7 +32,6 @@ from .checks import on
 from .places import Place, destination, function_name
 
 MAX_USES = 32  # how many later uses of a variable are examined
-MAX_STRING_LEVELS = 8
 _STRING_BUILDING = frozenset({"template_substitution", "template_string", "binary_expression",
                               "parenthesized_expression", "arguments", "call_expression",
                               "member_expression"})
@@ -114,16 +113,7 @@ def _call_purpose(ctx, call, node) -> Purpose | None:
 
 
 def _link_purpose(ctx, node) -> Purpose | None:
-    """The value written into a link: `` `/reset?code=${n}` ``, `'/confirm/' + n`."""
-    top = node
-    for _ in range(MAX_STRING_LEVELS):
-        parent = top.parent
-        if parent is None or parent.type not in _STRING_BUILDING:
-            break
-        top = parent
-    if top is node:
-        return None
-    return link_purpose(ctx.source.data[top.start_byte:node.start_byte].decode("utf-8", "replace"))
+    return built_link_purpose(ctx.source.data, node, _STRING_BUILDING)
 
 
 def _later_purposes(ctx, place: Place | None) -> list[Purpose | None]:

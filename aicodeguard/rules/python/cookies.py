@@ -15,7 +15,12 @@ import re
 
 from ...analysis.secret_names import is_security_name
 from ...model import Confidence, Fix, Severity
-from ..cookie_names import CSRF_COOKIE, is_preference_cookie, is_sensitive_cookie
+from ..cookie_names import (
+    CSRF_COOKIE,
+    cookie_stakes,
+    is_preference_cookie,
+    report_header,
+)
 from ..web import INSECURE_COOKIE
 from .checks import on
 from .crypto_values import names_in
@@ -84,27 +89,11 @@ def _check_header(ctx, value) -> None:
     text = ctx.text(value)
     cookie = re.match(r"[rbuf]*[\"']\s*([\w.-]+)=", text, re.IGNORECASE)
     name = cookie.group(1) if cookie else None
-    severity, confidence = _stakes(ctx, name, value)
-    lowered = text.lower()
-    missing = [flag for flag in ("Secure", "HttpOnly") if flag.lower() not in lowered]
-    if severity is None or not missing or (
-            missing == ["HttpOnly"] and name and CSRF_COOKIE.search(name)):
-        return
-    ctx.report(INSECURE_COOKIE, value,
-               f"a `Set-Cookie` header for `{name or 'a cookie'}` lacks "
-               f"{' and '.join(missing)}; add `; Secure; HttpOnly; SameSite=Lax`",
-               severity=severity, confidence=confidence)
+    report_header(ctx, value, text, name, _stakes(ctx, name, value))
 
 
 def _stakes(ctx, name, value) -> tuple[Severity | None, Confidence | None]:
-    """Severity and confidence by what the cookie holds; (None, None) to stay quiet."""
-    if isinstance(name, str) and is_sensitive_cookie(name):
-        return Severity.MEDIUM, Confidence.HIGH
-    if value is not None and _secret_value(ctx, value):
-        return Severity.MEDIUM, Confidence.MEDIUM
-    if isinstance(name, str):
-        return Severity.LOW, Confidence.MEDIUM
-    return None, None
+    return cookie_stakes(name, value is not None and _secret_value(ctx, value))
 
 
 def _secret_value(ctx, value) -> bool:

@@ -11,8 +11,8 @@ from ..random_purpose import (
     SECRET_PATH,
     SECRET_QUERY_KEYS,
     Purpose,
+    built_link_purpose,
     cookie_purpose,
-    link_purpose,
     message_purpose,
     sends_message,
     session_purpose,
@@ -31,7 +31,6 @@ MAIL_BODIES = frozenset({"set_content", "EmailMessage", "EmailMultiAlternatives"
 _STRING_BUILDING = frozenset({"interpolation", "string", "binary_operator", "concatenated_string",
                               "parenthesized_expression", "argument_list", "call", "tuple",
                               "format_expression"})
-MAX_STRING_LEVELS = 8
 
 
 def use_purpose(ctx, node, dest: Destination | None) -> Purpose | None:
@@ -96,16 +95,7 @@ def _stored_purpose(ctx, dest: Destination) -> Purpose | None:
 
 
 def _link_purpose(ctx, node) -> Purpose | None:
-    """The value written into a link: `f"/reset?code={v}"`, `"/confirm/" + v`."""
-    top = node
-    for _ in range(MAX_STRING_LEVELS):
-        parent = top.parent
-        if parent is None or parent.type not in _STRING_BUILDING:
-            break
-        top = parent
-    if top is node:
-        return None
-    return link_purpose(ctx.source.data[top.start_byte:node.start_byte].decode("utf-8", "replace"))
+    return built_link_purpose(ctx.source.data, node, _STRING_BUILDING)
 
 
 def _contains(outer, inner) -> bool:

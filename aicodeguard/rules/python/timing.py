@@ -9,6 +9,7 @@ from ...model import Confidence
 from ..crypto import TIMING_UNSAFE_COMPARISON
 from ..timing_names import DIGEST, SECRET, compared_secret_kind
 from .checks import on
+from .crypto_values import target_name
 
 COMPARISONS = frozenset({"==", "!="})
 _CONSTANT_TYPES = frozenset({"string", "concatenated_string", "integer", "float", "none",
@@ -119,22 +120,14 @@ def _computed(ctx, node) -> set[str]:
 
 def _operand_name(ctx, node) -> str | None:
     """`token`, `user.token`, `headers["X-Token"]`, `headers.get("X-Token")` -> the name."""
-    kind = node.type
-    if kind == "identifier":
-        return ctx.text(node)
-    if kind == "attribute":
-        attr = node.child_by_field_name("attribute")
-        return ctx.text(attr) if attr is not None else None
-    if kind == "subscript":
-        key = ctx.literal(node.child_by_field_name("subscript"))
-        return key if isinstance(key, str) else None
-    if kind == "call":
+    if node.type == "call":
         call = ctx.call(node)
         if call.method in ("get", "getlist", "get_header", "getheader") \
                 or call.qualname in ("os.getenv", "os.environ.get"):
             key = ctx.literal(call.arg(0))
             return key if isinstance(key, str) else None
-    return None
+        return None
+    return target_name(ctx, node)
 
 
 def _is_constant(ctx, node) -> bool:
