@@ -97,3 +97,16 @@ def test_findings_do_not_depend_on_where_the_project_lives(cli, project, tmp_pat
     moved = tmp_path_factory.mktemp("elsewhere") / "copy"
     os.rename(project, moved)
     assert _lines(cli, moved, "--no-cache") == {("AIG101", 13), ("AIG102", 15)}
+
+
+def test_an_imported_module_too_deep_to_parse_is_not_read(cli, project):
+    """A module nested beyond what the grammar parses safely is left unread (its functions
+    stay unknown); the importing file is still checked and the other modules still count."""
+    body = "".join(" " * depth + f"if x{depth}:\n" for depth in range(500)) + " " * 500 + "pass\n"
+    (project / "app" / "db.py").write_text(DB + "\n\ndef deep(x0):\n" + "\n".join(
+        "    " + line for line in body.splitlines()) + "\n")
+    result = cli("scan", "--format", "json", "--no-cache", "app/views.py", cwd=project)
+    report = json.loads(result.out)
+    assert not [n for n in report["notes"] if n["level"] == "error"], report["notes"]
+    assert ("AIG102", 15) in _lines(cli, project, "--no-cache")
+    assert ("AIG101", 13) not in _lines(cli, project, "--no-cache")

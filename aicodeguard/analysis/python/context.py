@@ -657,6 +657,22 @@ class PyContext(ReportingContext):
         return self._taint
 
 
+def read_names(ctx: PyContext, captures: dict) -> list:
+    """Add the `import` and `bind` captures to `ctx` in document order (`captures()` does
+    not return nodes in order, and a later import or assignment wins); returns the
+    ordered bindings."""
+    for node in sorted(captures.get("import", ()), key=_start):
+        ctx.add_import(node)
+    bindings = sorted(captures.get("bind", ()), key=_start)
+    for node in bindings:
+        ctx.add_binding(node)
+    return bindings
+
+
+def _start(node) -> int:
+    return node.start_byte
+
+
 def surviving(bindings: list, use) -> list:
     """Drop bindings overwritten by a later plain assignment that surely runs before `use`.
 

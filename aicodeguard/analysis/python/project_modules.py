@@ -144,25 +144,20 @@ def _parse(file: str, data: bytes) -> _Module | None:
     from tree_sitter import Query, QueryCursor
 
     from ...languages import parser, ts_language
-    from .context import PyContext
+    from ...parse_guard import parse_refusal
+    from .context import PyContext, read_names
 
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if parse_refusal("python", data) is not None:
+        return None  # nesting the grammar cannot parse safely: its functions stay unknown
     tree = parser("python").parse(data)
     ctx = PyContext(SourceFile(os.path.basename(file), data), tree)
     ctx.memo[("imported-module",)] = True  # one level: its own imports are not followed
-    captures = QueryCursor(Query(ts_language("python"), _QUERY)).captures(tree.root_node)
-    for node in sorted(captures.get("import", ()), key=_start):
-        ctx.add_import(node)
-    for node in sorted(captures.get("bind", ()), key=_start):
-        ctx.add_binding(node)
+    read_names(ctx, QueryCursor(Query(ts_language("python"), _QUERY)).captures(tree.root_node))
     return _Module(ctx)
-
-
-def _start(node) -> int:
-    return node.start_byte
 
 
 def _bases(root: str, folder: str, level: int) -> list[str]:

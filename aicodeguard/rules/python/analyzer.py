@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from tree_sitter import Query, QueryCursor
 
-from ...analysis.python.context import PyContext
+from ...analysis.python.context import PyContext, read_names
 from ...analysis.python.file_kind import python_file_context
 from ...analysis.source import SourceFile
 from ...languages import ts_language
@@ -95,16 +95,10 @@ def query() -> Query:
 def analyze(source: SourceFile, tree, result: FileResult) -> None:
     captures = QueryCursor(query()).captures(tree.root_node)
     ctx = PyContext(source, tree)
-    # captures() does not return nodes in document order; imports and bindings need it
-    # (a later import or assignment wins).
-    for node in sorted(captures.get("import", ()), key=_start):
-        ctx.add_import(node)
+    bindings = read_names(ctx, captures)
     result.context |= python_file_context(
         source.path, source.data, {*ctx.imports.values(), *ctx.star_imports},
         source.project_path)
-    bindings = sorted(captures.get("bind", ()), key=_start)
-    for node in bindings:
-        ctx.add_binding(node)
     pending: list[tuple] = []
     for node in captures.get("call", ()):
         _match_call(ctx, node, pending)
@@ -118,10 +112,6 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
             pending.append((check, (node,)))
     run_checks(ctx, pending, result)
     add_import_refs(ctx, captures, result)
-
-
-def _start(node) -> int:
-    return node.start_byte
 
 
 def _match_call(ctx: PyContext, node, pending: list) -> None:

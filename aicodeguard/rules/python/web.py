@@ -170,9 +170,16 @@ def checked_before(ctx, value, guard: re.Pattern) -> bool:
                and words.search(line) for line in text.splitlines())
 
 
+# Names of check functions (`is_safe_path`, `check_target`, `ensure_inside`, `allowed`).
+_CHECKER_NAME = re.compile(r"^_*(?:is|has|check|valid|verify|ensure|safe|allow|trusted)",
+                           re.IGNORECASE)
+
+
 def _checker_calls(ctx, guard: re.Pattern) -> re.Pattern | None:
-    """Calls of the module's own check functions: `def is_safe_path(target): ...` whose
-    body matches `guard` (`urlparse(`, `.netloc`, `startswith(`) is a guard where called."""
+    """Calls of the module's own check functions: `def is_safe_path(target): ...`, named
+    like a check and with a body that matches `guard` (`urlparse(`, `.netloc`,
+    `startswith(`), is a guard where called.  A helper that only builds the value
+    (`def build_path(name): ... startswith ...`) is not."""
     key = ("checker_calls", guard.pattern)
     if key not in ctx.memo:
         found = []
@@ -181,8 +188,9 @@ def _checker_calls(ctx, guard: re.Pattern) -> re.Pattern | None:
                 node = node.child_by_field_name("definition")
             body = node.child_by_field_name("body") if node is not None and \
                 node.type == "function_definition" else None
-            if body is not None and guard.search(ctx.text(body)):
-                found.append(re.escape(ctx.text(node.child_by_field_name("name"))))
+            name = ctx.text(node.child_by_field_name("name")) if body is not None else ""
+            if body is not None and _CHECKER_NAME.match(name) and guard.search(ctx.text(body)):
+                found.append(re.escape(name))
         ctx.memo[key] = re.compile(r"\b(?:" + "|".join(found) + r")\(") if found else None
     return ctx.memo[key]
 
