@@ -93,14 +93,17 @@ def not_checked(path: str, language: str | None, reason: str) -> FileResult:
     return FileResult(path, language=language, notes=[Note(path, reason, UNSCANNABLE_LEVEL)])
 
 
-def analyze_utf8(path: str, utf8: bytes, language: str, tree=None) -> FileResult:
+def analyze_utf8(path: str, utf8: bytes, language: str, tree=None,
+                 source: SourceFile | None = None) -> FileResult:
     """Analyse text that is already UTF-8, such as an editor buffer.
 
     `tree`, when given, is the tree-sitter tree of exactly these bytes: the
     language server re-parses incrementally (and consults `parse_refusal` itself).
+    `source`, when given, is a `SourceFile` of these bytes the caller keeps using
+    (its line index is computed once).
     """
     result = FileResult(path, language=language)
-    source = SourceFile(path, utf8)
+    source = source if source is not None else SourceFile(path, utf8)
     if tree is None and language in GRAMMARS:
         refusal = parse_refusal(language, utf8)
         if refusal is None:
@@ -196,6 +199,10 @@ class Scanner:
                 key = content_key(data, target.language)
                 if target.language == "python":  # findings may rest on imported modules
                     from .analysis.python.project_modules import with_imports
+
+                    key = with_imports(key, target.path, data)
+                elif target.language in ("javascript", "typescript", "tsx"):
+                    from .analysis.javascript.project_modules import with_imports
 
                     key = with_imports(key, target.path, data)
                 cached = cache.get(key, target.display)

@@ -39,6 +39,7 @@ from pytest_lsp.client import make_test_lsp_client
 
 from aicodeguard.config import Config
 from aicodeguard.lsp_server.checking import Snapshot, SyntaxState, check
+from aicodeguard.lsp_server.documents import tune_collector
 from aicodeguard.lsp_server.text import UTF16, Buffer
 from aicodeguard.model import Severity
 
@@ -120,6 +121,7 @@ def in_process(text: str, folder: str, count: int) -> list[str]:
         return result
 
     check(snapshot(buffer, 1, ()), SyntaxState())  # imports and query compilation, as at start-up
+    tune_collector()  # as the server does once it has warmed up
     for _ in range(20):
         state.tree = None
         analysis = record("first", check, snapshot(buffer, 1, ()), state)

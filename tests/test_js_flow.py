@@ -63,3 +63,37 @@ def test_a_computed_key_in_a_parameter_pattern_does_not_recurse():
               b"const pick = ({ [KEY]: found }, buffer) => { eval(found); return buffer; };\n")
     result = analyze_source("pick.js", source, "javascript")
     assert not [note for note in result.notes if note.level.value == "error"]
+
+
+@pytest.mark.parametrize("code, flagged", [
+    ("const a = [req.query.c, 'ls'];\na.splice(-1, 1);\nexec(a[0]);", True),
+    ("const a = ['ls', req.query.c];\na.splice(-1, 1);\nexec(a[0]);", False),
+    ("const a = ['ls', req.query.c];\na.splice(1);\nexec(a[0]);", False),
+    ("const a = ['ls'];\na.push(...req.query.c);\nexec(a[0]);", True),  # a spread: unsure
+    ("const a = ['ls', req.query.c];\nconst b = a;\nb.shift();\nexec(a[0]);", True),  # alias
+    ("const a = ['ls', req.query.c];\n[1].forEach(() => a.shift());\nexec(a[0]);", True),
+    ("const a = ['ls', req.query.c];\nconst n = a.length;\nexec(a[0] + n);", False),
+    ("const a = ['ls', req.query.c];\nexec(a[5]);", False),  # past the end: undefined
+    ("const a = ['ls', req.query.c];\na.length = 0;\nexec(a[0]);", True),
+    ("const a = ['ls'];\nlater();\nexec(a[0]);\nfunction later() { a.unshift(req.query.c); }",
+     True),  # a function declared after the read, called before it
+    ("const a = ['ls'];\nexec(a[0]);\nfunction later() { return a.join(' '); }", False),
+])
+def test_array_positions(code, flagged):
+    """Positions replayed in straight-line code; anything the replay does not understand
+    makes the whole array count."""
+    body = "function f(req) {\n" + "\n".join("  " + line for line in code.splitlines()) + \
+        "\n}\nf({ query: {} });\n"
+    lines = _shell_lines("const express = require('express');\n"
+                         "express().get('/x', (req) => f(req));\n" + body)
+    assert bool(lines) == flagged, lines
+
+
+def test_a_position_read_through_its_own_result_ends():
+    """`depth = TABLE[depth]` (three.js): the position read is the read's own result; the
+    replay must stop, not recurse until the stack runs out."""
+    source = ("const TABLE = [1, 0];\nconst table = [2, 3];\nfunction set(depth, flip) {\n"
+              "  if (flip) depth = TABLE[depth];\n  let i = table[i];\n"
+              "  switch (depth) { case 0: return table[i]; default: return 1; }\n}\n")
+    result = analyze_source("app.js", source.encode(), "javascript")
+    assert not result.notes, result.notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tree_sitter import QueryCursor
 
-from aicodeguard.analysis.python.context import UNKNOWN, PyContext
+from aicodeguard.analysis.python.context import UNKNOWN, PyContext, read_names
 from aicodeguard.analysis.source import SourceFile
 from aicodeguard.languages import parser
 from aicodeguard.rules.python.analyzer import query
@@ -16,10 +16,7 @@ def context(code: str) -> tuple[PyContext, dict]:
     tree = parser("python").parse(data)
     ctx = PyContext(SourceFile("t.py", data), tree)
     captures = QueryCursor(query()).captures(tree.root_node)
-    for node in sorted(captures.get("import", ()), key=lambda n: n.start_byte):
-        ctx.add_import(node)
-    for node in sorted(captures.get("bind", ()), key=lambda n: n.start_byte):
-        ctx.add_binding(node)
+    read_names(ctx, captures)
     calls = {ctx.text(node.child_by_field_name("function")): node
              for node in captures.get("call", ())}
     return ctx, calls

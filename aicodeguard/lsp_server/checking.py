@@ -114,12 +114,13 @@ def check(snapshot: Snapshot, state: SyntaxState) -> Analysis:
             state.tree = None
             return _not_checked(snapshot, refusal)
         tree = state.parse(language, data, snapshot.edits)
-    result = analyze_utf8(snapshot.path, data, language, tree)
+    source = SourceFile(snapshot.path, data)
+    result = analyze_utf8(snapshot.path, data, language, tree, source)
     followup = None
     if result.imports and not config.offline:
         unchecked = replace(result, findings=list(result.findings))
         followup = (snapshot, unchecked, tree.copy() if tree is not None else None)
-    analysis = _finish(snapshot, result, tree, config.with_overrides(offline=True))
+    analysis = _finish(snapshot, result, tree, config.with_overrides(offline=True), source)
     analysis.followup = followup
     return analysis
 
@@ -131,7 +132,8 @@ def check_online(snapshot: Snapshot, result: FileResult, tree) -> Analysis:
     return analysis
 
 
-def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config) -> Analysis:
+def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config,
+            source: SourceFile | None = None) -> Analysis:
     config, language, data = snapshot.config, snapshot.language, snapshot.data
     notes = check_project([result], package_config, analyze_source) if result.imports else []
     notes += check_pins([result], package_config, {snapshot.path: data}) if result.pins else []
@@ -139,7 +141,7 @@ def _finish(snapshot: Snapshot, result: FileResult, tree, package_config: Config
                              [result])
     if config.baseline:  # the configuration's baseline, as `scan` and the hooks use it
         outcome = without_baselined(outcome, config.baseline)
-    source = SourceFile(snapshot.path, data)
+    source = source if source is not None else SourceFile(snapshot.path, data)
     positions = Positions(source, snapshot.encoding)
     syntax = comment_syntax(language, snapshot.path)
     diagnostics = []

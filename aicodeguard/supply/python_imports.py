@@ -39,10 +39,12 @@ def add_import_refs(ctx, captures: dict, result: FileResult) -> None:
         kind = _guarded(ctx, node) or "import"
         for module, where in _imported_modules(ctx, node):
             refs.append(ImportRef(module, PYPI, ctx.location(where), kind))
-    for node in captures.get("call", ()):
-        ref = _dynamic_import(ctx, node)
-        if ref is not None:
-            refs.append(ref)
+    data = ctx.source.data
+    if b"import_module" in data or b"__import__" in data:
+        for node in captures.get("call", ()):
+            ref = _dynamic_import(ctx, node)
+            if ref is not None:
+                refs.append(ref)
     if os.path.basename(result.path) == "setup.py":
         for node in captures.get("keyword", ()):
             refs.extend(_setup_requirements(ctx, node))

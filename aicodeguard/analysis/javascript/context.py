@@ -15,9 +15,10 @@ from bisect import bisect_right
 
 from ..shared import UNKNOWN, ReportingContext
 from ..source import SourceFile
-from . import functions, values
+from . import arrays, functions, values
 from .calls import Call
 from .collect import Binding, Collector
+from .project_modules import imported_function
 from .values import VALUE_BINDINGS, unwrap
 
 FUNCTION_TYPES = frozenset({
@@ -49,6 +50,8 @@ class JsContext(ReportingContext, Collector):
         self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
         self.calls_by_name: dict[str, list] = {}  # `f(...)` and `x.f(...)` nodes by `f`
         self.dead_ranges: list[tuple[int, int]] = []  # branches that can never run
+        self.probe = None  # parameters standing for untrusted data (`project_modules.Probe`)
+        self._element_depth = 0  # array reads being replayed inside one another
         self.set_functions(())
 
     # -- text and names -----------------------------------------------------
@@ -245,18 +248,33 @@ class JsContext(ReportingContext, Collector):
         return values.literal(self, node)
 
     def call_literal(self, node, hops: int, depth: int):
-        """The constant a call of this file's own function returns (every `return` gives
-        the same constant), else UNKNOWN."""
+        """The constant a call of this file's own function, or of one imported from the
+        project (`project_modules.py`), returns (every `return` gives the same constant),
+        else UNKNOWN."""
         if hops > values.MAX_HOPS:
             return UNKNOWN
-        function = functions.callee(self, self.call(node))
-        results = functions.returned_values(self, function) if function is not None else ()
-        found = UNKNOWN
-        for result in results:
-            value = values.literal(self, result, hops, depth)
-            if value is UNKNOWN or (found is not UNKNOWN and value != found):
-                return UNKNOWN
-            found = value
+        call = self.call(node)
+        function = functions.callee(self, call)
+        if function is not None:
+            return functions.returned_constant(self, function, hops, depth)
+        imported = imported_function(self, call)
+        return imported.constant() if imported is not None else UNKNOWN
+
+    def array_element(self, node, position: int) -> list | None:
+        """What `a[position]` holds, when the array is known position by position
+        (`arrays.py`): [expression], or [] past its end; else None.  A read whose replay
+        leads back to itself, or one nested too deeply in others, is not known."""
+        key = ("element", node.id)
+        if key in self.memo:
+            return self.memo[key]
+        if self._element_depth >= arrays.MAX_NESTED:
+            return None
+        self.memo[key] = None
+        self._element_depth += 1
+        try:
+            found = self.memo[key] = arrays.element_values(self, node, position)
+        finally:
+            self._element_depth -= 1
         return found
 
     def is_literal(self, node) -> bool:

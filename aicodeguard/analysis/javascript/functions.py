@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .values import VALUE_BINDINGS, unwrap
+from ..shared import UNKNOWN
+from .values import VALUE_BINDINGS, literal, unwrap
 
 _FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "generator_function"})
 _DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
@@ -146,6 +147,17 @@ def returned_values(ctx, function) -> list:
             found.extend(child for child in node.named_children if child.type != "comment")
         elif node.type not in _NESTED:
             stack.extend(node.named_children)
+    return found
+
+
+def returned_constant(ctx, function, hops: int = 0, depth: int = 0):
+    """The constant every `return` of `function` gives, else UNKNOWN."""
+    found = UNKNOWN
+    for result in returned_values(ctx, function):
+        value = literal(ctx, result, hops, depth)
+        if value is UNKNOWN or (found is not UNKNOWN and value != found):
+            return UNKNOWN
+        found = value
     return found
 
 

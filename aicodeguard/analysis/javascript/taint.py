@@ -22,6 +22,7 @@ from .functions import (
     returned_values,
 )
 from .handlers import parameter_role
+from .project_modules import imported_function
 from .sources import (
     ARGV_SOURCES,
     BROWSER_SOURCES,
@@ -120,8 +121,13 @@ class TaintTracker:
                     stack.append((obj, hops, chain or current, name, frame))
             elif kind == "subscript_expression":
                 index = ctx.literal(current.child_by_field_name("index"))
-                stack.append((current.child_by_field_name("object"), hops, chain or current,
-                              index if isinstance(index, str) else None, frame))
+                elements = ctx.array_element(current, index) if type(index) is int else None
+                if elements is not None:
+                    stack.extend((value, hops + 1, None, None, frame) for value in elements)
+                else:
+                    stack.append((current.child_by_field_name("object"), hops,
+                                  chain or current, index if isinstance(index, str) else None,
+                                  frame))
             elif kind in ("call_expression", "new_expression"):
                 stack.extend(self._call_inputs(current, hops, chain, frame))
         return None
@@ -246,8 +252,12 @@ class TaintTracker:
         if function is None:
             return found
         position = ctx.parameters(function)[name][0]
+        probe = ctx.probe.source(ctx, function, name, node) \
+            if ctx.probe is not None and frame is None else None
         if frame is not None and frame.function.id == function.id:
             found.append((frame.argument(position), hops + 1, None, key, frame.parent))
+        elif probe is not None:
+            found.append((_Source(probe), hops, None, None, frame))
         elif self._is_message_parameter(function, name):
             found.append((_Source(Taint("message", node, name)), hops, None, None, frame))
         elif self._is_form_parameter(function, name):
@@ -280,6 +290,14 @@ class TaintTracker:
             inner = _Frame(function, call, frame)
             return [(value, hops + 1, None, None, inner)
                     for value in returned_values(ctx, function)]
+        imported = imported_function(ctx, call)
+        if imported is not None:
+            source, positions = imported.returns()
+            if source is not None:
+                return [(_Source(Taint(source.kind, node, ctx.text(node))), hops, None, None,
+                         frame)]
+            return [(call.arg(position), hops + 1, None, None, frame)
+                    for position in positions if not call.spread]
         inputs = []
         receiver = call.receiver
         if receiver is not None:

@@ -113,7 +113,16 @@ def written_key(ctx, node, hops: int = 0, depth: int = 0) -> tuple[str | None, b
 
 def _member(ctx, node, hops: int, depth: int):
     """`o.k` where `o` is a local object literal and every later `o.k = v` is constant."""
-    key = access_key(ctx, node, hops, depth)
+    if node.type == "subscript_expression":
+        index = literal(ctx, node.child_by_field_name("index"), hops, depth)
+        if type(index) is int:  # `a[1]` of an array known position by position
+            elements = ctx.array_element(node, index)
+            if elements is None:
+                return UNKNOWN
+            return literal(ctx, elements[0], hops + 1, depth) if elements else None
+        key = index if isinstance(index, str) else None
+    else:
+        key = access_key(ctx, node, hops, depth)
     obj = unwrap(node.child_by_field_name("object"))
     if key is None or obj is None or obj.type != "identifier":
         return UNKNOWN

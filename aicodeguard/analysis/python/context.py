@@ -10,6 +10,7 @@ Nothing here recurses over the syntax tree; walks use explicit stacks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..shared import UNKNOWN, ReportingContext, StringInfo
@@ -23,6 +24,9 @@ MAX_DEPTH = 200  # how deeply nested an expression is evaluated
 # Rules about what the text holds (secrets, suppressions, hidden characters): they apply to
 # code that never runs too, because the text is in the repository all the same.
 TEXT_RULE_PREFIXES = ("AIG0", "AIG3", "AIG7")
+# `def name` / `class name` at the start of a line: a module-level definition.
+_TOP_LEVEL_DEFINITION = re.compile(rb"^(?:async[ \t]+)?(?:def|class)[ \t]+([^\s(:\[]+)",
+                                   re.MULTILINE)
 
 
 
@@ -99,8 +103,14 @@ class PyContext(ReportingContext):
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.bindings: dict[str, list[Binding]] = {}
+        self._scoped_bindings: dict[str, dict[int, list[Binding]]] = {}  # `reaching`'s index
         self.import_aliases: set[str] = set()  # names assigned an imported name
         self._scopes: dict[int, object] = {}
+        self._scope_index: tuple | None = None  # see `index_scopes`
+        self._functions: dict[str, list] | None = None  # see `functions_named`
+        self._strings: dict[int, object] = {}  # string node id -> its `literal` value
+        # assignment node id -> (left, right), read once by `add_binding` for the dispatcher
+        self.assignment_sides: dict[int, tuple] = {}
         self._parameters: dict[int, dict[str, object]] = {}
         self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
         self._calls: dict[int, Call] = {}
@@ -217,8 +227,12 @@ class PyContext(ReportingContext):
         root = self.tree.root_node.id
         if any(self._binding_scope(binding) == root for binding in self.bindings.get(name, ())):
             return True
-        return re.search(rb"^(?:async[ \t]+)?(?:def|class)[ \t]+" + re.escape(name.encode())
-                         + rb"\b", self.source.data, re.MULTILINE) is not None
+        defined = self.memo.get(("top-level definitions",))
+        if defined is None:  # one pass over the text for every name asked about
+            defined = self.memo[("top-level definitions",)] = {
+                match.group(1).decode("utf-8", "replace")
+                for match in _TOP_LEVEL_DEFINITION.finditer(self.source.data)}
+        return name in defined
 
     def call(self, node) -> Call:
         cached = self._calls.get(node.id)
@@ -272,6 +286,7 @@ class PyContext(ReportingContext):
             label = "augment" if kind == "augmented_assignment" else "assign"
             if left is None:
                 return
+            self.assignment_sides[node.id] = (left, right)
             if left.type == "identifier":
                 self.bind(self.text(left), node, right, label)
             elif left.type == "subscript" and kind == "assignment":  # `d["k"] = v`
@@ -319,6 +334,7 @@ class PyContext(ReportingContext):
 
     def bind(self, name: str, node, value, kind: str) -> None:
         self.bindings.setdefault(name, []).append(Binding(name, node, value, kind))
+        self._scoped_bindings.pop(name, None)
         if kind == "assign" and value is not None and value.type in ("attribute", "identifier"):
             head = self.source.data[value.start_byte:value.end_byte].split(b".", 1)[0].strip()
             if head.decode("utf-8", "replace") in self.imports:
@@ -326,22 +342,64 @@ class PyContext(ReportingContext):
 
     def order_bindings(self) -> None:
         """Put every name's bindings in source order (`reaching` relies on it)."""
+        self._scoped_bindings.clear()
         for bindings in self.bindings.values():
             if len(bindings) > 1:
                 bindings.sort(key=lambda binding: binding.node.start_byte)
 
     # -- scopes -----------------------------------------------------------
+    def functions_named(self, name: str) -> list:
+        """Every `def name` of the file (module level, methods, nested), in document order."""
+        if self._functions is None:
+            self._functions = {}
+            for scope in self._scope_index[0] if self._scope_index is not None else ():
+                name_node = scope.child_by_field_name("name")
+                if scope.type == "function_definition" and name_node is not None:
+                    self._functions.setdefault(self.text(name_node), []).append(scope)
+        return self._functions.get(name, [])
+
+    def index_scopes(self, scopes) -> None:
+        """Take every function, lambda and class of the file at once (the dispatcher's
+        captures), so `scope_of` finds enclosing scopes by position: asking tree-sitter
+        for a node's parent walks down from the root each time."""
+        ordered = sorted(scopes, key=lambda node: (node.start_byte, -node.end_byte))
+        enclosing: list[int] = []
+        open_scopes: list[int] = []
+        for index, node in enumerate(ordered):
+            while open_scopes and ordered[open_scopes[-1]].end_byte < node.end_byte:
+                open_scopes.pop()
+            enclosing.append(open_scopes[-1] if open_scopes else -1)
+            open_scopes.append(index)
+        self._scope_index = (ordered, [node.start_byte for node in ordered],
+                             [node.end_byte for node in ordered], enclosing)
+
     def scope_of(self, node):
         """The function, lambda, class or module that `node` belongs to."""
         cached = self._scopes.get(node.id)
         if cached is not None:
             return cached
-        current = node.parent
-        while current is not None and current.type not in SCOPE_TYPES:
-            current = current.parent
-        scope = current if current is not None else self.tree.root_node
+        if self._scope_index is not None and node.end_byte > node.start_byte:
+            scope = self._indexed_scope(node)  # (an empty node may sit on a scope's edge)
+        else:
+            current = node.parent
+            while current is not None and current.type not in SCOPE_TYPES:
+                current = current.parent
+            scope = current if current is not None else self.tree.root_node
         self._scopes[node.id] = scope
         return scope
+
+    def _indexed_scope(self, node):
+        """The innermost indexed scope that strictly contains `node`'s span.  Spans of a
+        tree nest, and the only other node spanning exactly a scope's bytes is an
+        ancestor of it (`lambda: x` as a whole statement), so equal spans do not count."""
+        ordered, starts, ends, enclosing = self._scope_index
+        start, end = node.start_byte, node.end_byte
+        index = bisect_right(starts, start) - 1
+        while index >= 0:
+            if ends[index] >= end and (starts[index] < start or ends[index] > end):
+                return ordered[index]
+            index = enclosing[index]
+        return self.tree.root_node
 
     def function_of(self, node):
         """The nearest enclosing function or lambda, skipping class bodies; None at module level."""
@@ -383,12 +441,21 @@ class PyContext(ReportingContext):
         while scope.type == "class_definition":
             scope = self.scope_of(scope)
         before, start = use.start_byte, scope.start_byte
-        local = [b for b in candidates if start <= b.node.start_byte < before
-                 and self._binding_scope(b) == scope.id]
+        by_scope = self._bindings_by_scope(name, candidates)
+        local = [b for b in by_scope.get(scope.id, ()) if start <= b.node.start_byte < before]
         if local or scope.type != "module" and name in self.parameters(scope):
             return local
-        root = self.tree.root_node.id
-        return [b for b in candidates if self._binding_scope(b) == root]
+        return list(by_scope.get(self.tree.root_node.id, ()))
+
+    def _bindings_by_scope(self, name: str, candidates: list[Binding]) -> dict[int, list]:
+        """A name's bindings grouped by scope id, in source order (kept until the name
+        gets another binding)."""
+        grouped = self._scoped_bindings.get(name)
+        if grouped is None:
+            grouped = self._scoped_bindings[name] = {}
+            for binding in candidates:
+                grouped.setdefault(self._binding_scope(binding), []).append(binding)
+        return grouped
 
     def _binding_scope(self, binding: Binding) -> int:
         if binding.scope is None:
@@ -409,8 +476,11 @@ class PyContext(ReportingContext):
             return UNKNOWN
         _depth += 1
         kind = node.type
-        if kind == "string":
-            return self._string_literal(node, _depth)
+        if kind == "string":  # asked for again and again (dict keys, arguments): kept
+            value = self._strings.get(node.id)
+            if value is None:
+                value = self._strings[node.id] = self._string_literal(node, _depth)
+            return value
         if kind == "concatenated_string":
             parts = [self._string_literal(child, _depth) for child in node.named_children]
             if any(part is UNKNOWN for part in parts):
@@ -657,10 +727,26 @@ class PyContext(ReportingContext):
         return self._taint
 
 
+# The captures `read_names` reads (the analyzer's query adds what its checks match).
+NAMES_QUERY = """
+(import_statement) @import
+(import_from_statement) @import
+(assignment) @bind
+(augmented_assignment) @bind
+(for_statement) @bind
+(as_pattern) @bind
+(named_expression) @bind
+(function_definition) @scope
+(class_definition) @scope
+(lambda) @scope
+"""
+
+
 def read_names(ctx: PyContext, captures: dict) -> list:
     """Add the `import` and `bind` captures to `ctx` in document order (`captures()` does
-    not return nodes in order, and a later import or assignment wins); returns the
-    ordered bindings."""
+    not return nodes in order, and a later import or assignment wins), and index the
+    `scope` captures; returns the ordered bindings."""
+    ctx.index_scopes(captures.get("scope", ()))
     for node in sorted(captures.get("import", ()), key=_start):
         ctx.add_import(node)
     bindings = sorted(captures.get("bind", ()), key=_start)

@@ -2,9 +2,10 @@
 
 `7 * 18 + 106 > 200`, `not DEBUG`, `MODE == "test" and 0` have a value fixed in the
 text; a branch they rule out never runs (`guards.is_dead`), so it carries no taint and
-gives no constant.  Arithmetic folds numbers (and `+` joins strings, tuples and lists,
-as before), comparisons any constants, with bounds on what an operator may build (no
-`10 ** 10 ** 9`); anything else is UNKNOWN.
+gives no constant — nor does a `case` whose literal cannot match a constant `match`
+subject (`literal_pattern_matches`).  Arithmetic folds numbers (and `+` joins strings,
+tuples and lists, as before), comparisons any constants, with bounds on what an operator
+may build (no `10 ** 10 ** 9`); anything else is UNKNOWN.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ def boolean(symbol: str, left, right):
     if symbol == "or":
         return left if left else right
     return UNKNOWN
+
+
+def literal_pattern_matches(subject, literal) -> bool:
+    """Whether `case <literal>:` matches a folded subject: `None`, `True` and `False`
+    by identity, other literals by equality (`match True: case 1:` matches)."""
+    if literal is None or isinstance(literal, bool):
+        return subject is literal
+    return subject == literal
 
 
 def _small(left, right, symbol: str) -> bool:

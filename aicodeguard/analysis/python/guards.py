@@ -5,8 +5,9 @@ an `if` that lets only known values through (`if sort in ALLOWED:`), or follows 
 `if` that leaves the function (or the loop) for every other value
 (`if sort not in ALLOWED: raise ...`).  The shapes are data, below; anything else
 (a check whose failure branch carries on, a check on another name) is no guard.
-Dead code — the body of `if False:` / `if 0:`, the `else` of `if True:` — carries
-nothing.  Walks go up the parent chain (bounded by the nesting depth), never down.
+Dead code — the body of `if False:` / `if 0:`, the `else` of `if True:`, a case of
+`match 3:` that cannot match or follows one that surely does — carries nothing.  Walks
+go up the parent chain (bounded by the nesting depth), never down.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..shared import UNKNOWN
+from . import folding
 from .context import FUNCTION_TYPES, PyContext
 
 # `isinstance(x, T)` with one of these types (or a tuple of them) fixes what x can be.
@@ -43,11 +45,12 @@ _FOLDABLE = _SYNTACTIC_CONSTANTS | {
     "binary_operator", "comparison_operator", "boolean_operator", "not_operator",
     "unary_operator", "parenthesized_expression", "tuple", "list"}
 _FOLD_BUDGET = 64  # nodes; a longer constant expression is not worth folding
-# `if`/`elif` with a condition of numbers, operators, quoted text and constant keywords
-# only (the text finds candidates fast; the tree decides).
-_CONSTANT_CONDITION = re.compile(
-    rb"if[ \t(]((?:[\d \t.+\-*/%<>=!&|^~(),\[\]]|True\b|False\b|None\b|and\b|or\b|not\b"
-    rb"|in\b|is\b|\"[^\"\n]*\"|'[^'\n]*')*):")
+# Numbers, operators, quoted text and constant keywords only, in the text of an `if`/`elif`
+# condition or a `match` subject (the text finds candidates fast; the tree decides).
+_CONSTANT_TEXT = (rb"(?:[\d \t.+\-*/%<>=!&|^~(),\[\]]|True\b|False\b|None\b|and\b|or\b"
+                  rb"|not\b|in\b|is\b|\"[^\"\n]*\"|'[^'\n]*')*")
+_CONSTANT_CONDITION = re.compile(rb"if[ \t(](" + _CONSTANT_TEXT + rb"):")
+_CONSTANT_SUBJECT = re.compile(rb"(match)[ \t(]" + _CONSTANT_TEXT + rb":")  # a literal first: fast
 
 
 def is_guarded(ctx: PyContext, use) -> bool:
@@ -161,12 +164,11 @@ def _negated_class(pattern) -> bool:
 
 
 def _comparison(ctx: PyContext, node, name: str, truth: bool) -> bool:
-    operators = [ctx.text(c) for c in node.children if not c.is_named]
-    operands = node.named_children
-    if len(operands) != 2 or len(operators) != 1:
+    children = node.children
+    if len(children) != 3:
         return False
-    left, right = operands
-    op = " ".join(operators[0].split())
+    left, operator, right = children
+    op = operator.type  # the grammar's token: "not in" / "is not" however spaced
     if op in ("in", "not in") and _is_name(ctx, left, name):
         return (op == "in") == truth and _fixed_collection(ctx, right)
     if op in ("==", "!="):
@@ -241,7 +243,8 @@ def _fixed_collection(ctx: PyContext, node) -> bool:
 def is_dead(ctx: PyContext, node) -> bool:
     """Inside a branch a constant condition rules out: the body of `if False:` /
     `if 7 * 18 + 106 < 200:` / such an `elif`, the `else` (and later `elif`s) of
-    `if True:`.  The branches are found once per file (`_dead_ranges`), so asking
+    `if True:`, a case of `match 3:` that cannot match or follows one that surely does
+    (`_dead_cases`).  The branches are found once per file (`_dead_ranges`), so asking
     costs a look-up: every binding a value is followed through asks."""
     start = node.start_byte
     return any(low <= start < high for low, high in _dead_ranges(ctx))
@@ -275,25 +278,99 @@ def _find_dead_ranges(ctx: PyContext) -> list[tuple[int, int]]:
         ranges.extend((clause.start_byte, clause.end_byte) for clause in owner.named_children
                       if clause.type in ("elif_clause", "else_clause")
                       and clause.start_byte > statement.start_byte)
+    for match in _CONSTANT_SUBJECT.finditer(ctx.source.data):
+        keyword = root.descendant_for_byte_range(match.start(1), match.end(1))
+        statement = keyword.parent if keyword is not None else None
+        if statement is not None and statement.type == "match_statement":
+            ranges.extend(_dead_cases(ctx, statement))
     return ranges
+
+
+def _dead_cases(ctx: PyContext, statement) -> list[tuple[int, int]]:
+    """The cases of `match <constant>:` that never run: those whose pattern cannot match
+    the subject, and every case after the first one that surely matches.  A guard
+    (`case 1 if x:`) is not evaluated: its case is dead only when its pattern cannot
+    match, and it never makes the later cases dead."""
+    subjects = statement.children_by_field_name("subject")
+    body = statement.child_by_field_name("body")
+    subject = constant_value(ctx, subjects[0]) if len(subjects) == 1 else UNKNOWN
+    if subject is UNKNOWN or body is None:
+        return []
+    ranges, matched = [], False
+    for clause in body.named_children:
+        if clause.type != "case_clause":
+            continue
+        patterns = [c for c in clause.named_children if c.type == "case_pattern"]
+        outcome = _pattern_outcome(ctx, patterns[0], subject) if len(patterns) == 1 else None
+        if matched or outcome is False:
+            ranges.append((clause.start_byte, clause.end_byte))
+        elif outcome and not any(c.type == "if_clause" for c in clause.named_children):
+            matched = True
+    return ranges
+
+
+def _pattern_outcome(ctx: PyContext, pattern, subject) -> bool | None:
+    """Whether a case pattern matches a constant subject: True surely, False never, None
+    when the patterns are not literals, `_` or a capture (`Point(x=1)`, `Color.RED`,
+    `[1, 2]`, `1+2j`): those are not folded."""
+    outcome = False
+    for nodes in _alternatives(pattern):
+        kinds = [node.type for node in nodes]
+        if kinds == ["_"] or kinds == ["dotted_name"] and nodes[0].named_child_count == 1:
+            return True  # the wildcard, or a capture pattern (`case other:`)
+        value = UNKNOWN
+        if kinds in (["-", "integer"], ["-", "float"]):
+            value = ctx.literal(nodes[1])
+            value = -value if isinstance(value, (int, float)) else UNKNOWN
+        elif len(nodes) == 1 and _only_constants(nodes[0]):
+            value = ctx.literal(nodes[0])
+        if value is UNKNOWN:
+            outcome = None
+        elif folding.literal_pattern_matches(subject, value):
+            return True
+    return outcome
+
+
+def _alternatives(pattern) -> list[list]:
+    """The alternatives of a case pattern (`1 | -2 | _`), each as the nodes it is made of."""
+    node = pattern
+    while node.type == "case_pattern" and node.child_count == 1 and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type != "union_pattern":
+        return [node.children if node.type == "case_pattern" else [node]]
+    found: list[list] = [[]]
+    for child in node.children:
+        if child.type == "|":
+            found.append([])
+        else:
+            found[-1].append(child)
+    return found
 
 
 def constant_truth(ctx: PyContext, condition) -> bool | None:
     """The truth of a condition written with constants and operators only (`False`, `0`,
     `not True`, `7 * 18 + 106 > 200`); None when it names anything (`DEBUG`, `x > 1`):
     a setting may be flipped, so code under it still counts."""
-    if condition is None or not _only_constants(condition):
-        return None
-    value = ctx.literal(condition)
+    value = constant_value(ctx, condition)
     return None if value is UNKNOWN else bool(value)
 
 
+def constant_value(ctx: PyContext, node):
+    """The value of an expression written with constants and operators only, else UNKNOWN."""
+    if node is None or not _only_constants(node):
+        return UNKNOWN
+    return ctx.literal(node)
+
+
 def _only_constants(node) -> bool:
+    """Made of constants and operators only; bytes (`b"a"`) do not count: `literal` reads
+    them as text, and `b"a" == "a"` is false."""
     stack, budget = [node], _FOLD_BUDGET
     while stack:
         current = stack.pop()
         budget -= 1
-        if budget < 0 or current.type not in _FOLDABLE:
+        if budget < 0 or current.type not in _FOLDABLE or current.type == "string_start" \
+                and b"b" in current.text.lower():
             return False
         stack.extend(current.named_children)
     return True

@@ -5,7 +5,8 @@ return int(x)` does not (sanitisers cut the flow, as at a sink), `def get_q(): r
 request.args["q"]` returns untrusted data itself.  The taint walk applies a summary at
 each call of a function it can name: `helper(...)` (module-level or nested), `f = lambda
 x: ...`, `self.method(...)` / `cls.method(...)` in the same class, and, through
-`project_modules`, a function imported from the project's own modules.
+`project_modules`, a function of the project's own modules (`from .db import run;
+run(...)`, `import util; util.run(...)`).
 
 Summaries are computed when a walk first needs one and memoised in `ctx.memo`.  A
 function that reaches itself (recursion, directly or through others) is summarised
@@ -15,7 +16,6 @@ deeper than MAX_DEPTH summaries are unknown (the trail stops, as for any unknown
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..shared import Taint
@@ -148,29 +148,9 @@ def returned_values(function) -> list:
     return found
 
 
-def _definitions(ctx: PyContext, name: str) -> list:
-    """Every `def name` of the file (found in the text, then located in the tree)."""
-    key = ("definitions", name)
-    found = ctx.memo.get(key)
-    if found is None:
-        found = ctx.memo[key] = []
-        data, spelled = ctx.source.data, name.encode()
-        if b"def " + spelled not in data and b"def\t" + spelled not in data:
-            return found  # the common case: a builtin or an imported name
-        pattern = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(" + re.escape(name.encode())
-                             + rb")\b", re.MULTILINE)
-        root = ctx.tree.root_node
-        for match in pattern.finditer(data):
-            node = root.descendant_for_byte_range(match.start(1), match.end(1))
-            function = node.parent if node is not None else None
-            if function is not None and function.type == "function_definition":
-                found.append(function)
-    return found
-
-
 def _visible_definition(ctx: PyContext, name: str, use):
     """The `def name` a bare call sees: in an enclosing function, else at module level."""
-    candidates = _definitions(ctx, name)
+    candidates = ctx.functions_named(name)
     if not candidates:
         return None
     scopes = []
@@ -199,7 +179,7 @@ def _method(ctx: PyContext, name: str | None, use):
         if scope.type == "module":
             return None
         scope = ctx.scope_of(scope)
-    for function in _definitions(ctx, name):
+    for function in ctx.functions_named(name):
         if ctx.scope_of(function).id == scope.id:
             return function
     return None

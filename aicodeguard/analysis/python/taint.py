@@ -221,23 +221,32 @@ class TaintTracker:
     # -- propagation -----------------------------------------------------------
     def _identifier(self, node, hops: int, reach: _Reach | None = None):
         ctx = self.ctx
-        if is_guarded(ctx, node):  # `if x not in ALLOWED: raise` earlier in the function
-            return []
         name = ctx.text(node)
         bindings = surviving(ctx.live_bindings(name, node), node)
-        if reach is not None and name in reach.params and not any(
-                b.kind == "assign" and runs_before(b.node, node) for b in bindings):
+        own_value = reach is not None and name in reach.params and not any(
+            b.kind == "assign" and runs_before(b.node, node) for b in bindings)
+        found = self._values(node, name, hops, bindings, reach)
+        # `if x not in ALLOWED: raise` earlier in the function: asked last, it is the
+        # costly question, and most names lead nowhere anyway
+        if not (found or own_value) or is_guarded(ctx, node):
+            return []
+        if own_value:
             reach.reached.add(name)  # the parameter's own value may still be here
+        return found
+
+    def _values(self, node, name: str, hops: int, bindings, reach: _Reach | None) -> list:
+        """What the identifier `node` may hold: its bindings' values, else a route
+        parameter or what the file passes to a constructor for it."""
         if bindings:
             return [(b.value, hops + 1) for b in bindings if b.value is not None]
-        function = ctx.function_of(node)
+        function = self.ctx.function_of(node)
         if function is not None:
             param = self._route_parameters(function).get(name)
             if param is not None:
                 return [(_Param(param, name), hops)]
             if reach is None and function.type == "function_definition":
                 # `Job(request.args["x"])` reaches `def __init__(self, target)`
-                return [(n, hops + 1) for n in constructor_arguments(ctx, function, name)]
+                return [(n, hops + 1) for n in constructor_arguments(self.ctx, function, name)]
         return []
 
     def _call_inputs(self, node):

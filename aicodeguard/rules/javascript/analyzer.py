@@ -28,6 +28,7 @@ from . import (  # noqa: F401
     default_accounts,
     deserialization,
     forwarded_for,
+    imported_sinks,
     injection,
     injection_objects,
     injection_shell,
@@ -135,53 +136,109 @@ def _by_predicate(table: list, name: str, value) -> tuple:
 
 
 def analyze(source: SourceFile, tree, result: FileResult) -> None:
-    captures = QueryCursor(query(result.language)).captures(tree.root_node)
+    ctx, captures, specifiers = prepare(source, tree, result.language)
+    result.context |= js_file_context(source.data, _specifier_texts(specifiers), tree.root_node,
+                                      source.project_path)
+    run_checks(ctx, matched_checks(ctx, captures), result)
+    _add_import_refs(ctx, specifiers, result)
+
+
+def prepare(source: SourceFile, tree, language: str,
+            imported: bool = False) -> tuple[JsContext, dict, list]:
+    """The file's context filled from one query pass: (context, captures, module
+    specifier strings for the supply-chain checks).  `imported`: a module another file
+    imports, whose own imports are not followed (one level)."""
+    captures = QueryCursor(query(language)).captures(tree.root_node)
     ctx = JsContext(source, tree)
+    if imported:
+        ctx.memo[("imported-module",)] = True
     start = _start_byte  # capture lists are not always in document order
     ctx.set_functions(sorted(captures.get("function", ()), key=start))
-    specifiers: list = []  # module specifier strings, for the supply-chain checks
+    specifiers: list = []
     for node in captures.get("import", ()):
         ctx.add_import(node)
         _import_specifiers(node, specifiers)
-    bindings = sorted(captures.get("bind", ()), key=start)
-    for node in bindings:
+    captures["bind"] = sorted(captures.get("bind", ()), key=start)
+    for node in captures["bind"]:
         ctx.add_binding(node)
     dead = dead_ranges(ctx, captures.get("branch", ()))
     if dead:
         ctx.drop_dead_bindings(dead)
+    for node in captures.get("call", ()):
+        _index_call(ctx, node, specifiers)
+    return ctx, captures, specifiers
+
+
+def matched_checks(ctx: JsContext, captures: dict) -> list[tuple]:
+    """Every `(check, args)` the captures match, in the order they run."""
     pending: list[tuple] = []
+    bindings = captures["bind"]
     for node in bindings:
         _match_assignment(ctx, node, pending)
         for check in on.nodes.get(node.type, ()):
             pending.append((check, (node,)))
+    imported: list[tuple] = []
     for node in captures.get("call", ()):
-        _match_call(ctx, node, pending, specifiers)
+        _match_call(ctx, node, pending)
+        if _calls_project_module(ctx, node):
+            imported.append((imported_sinks.check, (ctx.call(node),)))
     for node in captures.get("pair", ()):
         _match_pair(ctx, node, pending)
     for node in captures.get("jsx", ()):
         _match_jsx(ctx, node, pending)
     for node in captures.get("node", ()):
         pending.extend((check, (node,)) for check in on.nodes.get(node.type, ()))
-    result.context |= js_file_context(source.data, _specifier_texts(specifiers), tree.root_node,
-                                      source.project_path)
-    run_checks(ctx, pending, result)
-    _add_import_refs(ctx, specifiers, result)
+    return pending + imported  # last: a sink already reported at the call is not repeated
 
 
-def _match_call(ctx: JsContext, node, pending: list, specifiers: list) -> None:
+def _calls_project_module(ctx: JsContext, node) -> bool:
+    """`runQuery(...)` / `db.runQuery(...)` after an import from `./db` or `../lib/db`."""
+    names = ctx.memo.get(("project-imports",))
+    if names is None:
+        names = ctx.memo[("project-imports",)] = frozenset(
+            name for name, module in ctx.imports.items() if module.startswith("."))
+    func = node.child_by_field_name("function")
+    head = ctx.root_identifier(unwrap(func)) if func is not None and names else None
+    return head is not None and ctx.text(head) in names
+
+
+def _index_call(ctx: JsContext, node, specifiers: list) -> None:
+    """What a call tells the context before any check runs: calls by name, module
+    specifiers, and what `parts.push(x)` puts into `parts`."""
+    func = unwrap(node.child_by_field_name(
+        "constructor" if node.type == "new_expression" else "function"))
+    kind = func.type if func is not None else None
+    if kind == "import":
+        _first_string_argument(node, specifiers)
+    elif kind == "identifier":
+        name = ctx.text(func)
+        ctx.calls_by_name.setdefault(name, []).append(node)
+        if name == "require":
+            _first_string_argument(node, specifiers)
+    elif kind == "member_expression":
+        prop = func.child_by_field_name("property")
+        if prop is None:
+            return
+        method = ctx.text(prop)
+        ctx.calls_by_name.setdefault(method, []).append(node)
+        if method in ("resolve", "require") and ctx.text(func) in _REQUIRE_CALLEES:
+            _first_string_argument(node, specifiers)
+        if method in _MUTATORS:
+            receiver = ctx.root_identifier(func.child_by_field_name("object"))
+            args = node.child_by_field_name("arguments")
+            if receiver is not None and args is not None:
+                for value in args.named_children:
+                    ctx.bind(ctx.text(receiver), node, value, "mutate")
+
+
+def _match_call(ctx: JsContext, node, pending: list) -> None:
     func = unwrap(node.child_by_field_name(
         "constructor" if node.type == "new_expression" else "function"))
     if func is None:
         return
     kind = func.type
-    if kind == "import":
-        _first_string_argument(node, specifiers)
-        return
     if kind == "identifier":
         name = ctx.text(func)
-        ctx.calls_by_name.setdefault(name, []).append(node)
-        if name == "require":
-            _first_string_argument(node, specifiers)
         if name in ctx.imports or name in _call_heads or _maybe_alias(ctx, name):
             call = ctx.call(node)
             checks = on.calls.get(call.qualname) if call.qualname else None
@@ -194,15 +251,6 @@ def _match_call(ctx: JsContext, node, pending: list, specifiers: list) -> None:
     if prop is None:
         return
     method = ctx.text(prop)
-    ctx.calls_by_name.setdefault(method, []).append(node)
-    if method in ("resolve", "require") and ctx.text(func) in _REQUIRE_CALLEES:
-        _first_string_argument(node, specifiers)
-    if method in _MUTATORS:
-        receiver = ctx.root_identifier(func.child_by_field_name("object"))
-        args = node.child_by_field_name("arguments")
-        if receiver is not None and args is not None:
-            for value in args.named_children:
-                ctx.bind(ctx.text(receiver), node, value, "mutate")
     by_method = on.methods.get(method)
     in_tails = method in _call_tails
     if not in_tails and not by_method:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ...model import Confidence, Severity
+from ...analysis.javascript.reads import FILE, PROJECT_FILE, SOCKET, STDIN, URL, read_from
+from ...model import LOCAL_INPUT, REMOTE_INPUT, Confidence, Severity
 from ..injection import (
     CODE_INJECTION,
     IMPORT_INJECTION,
@@ -45,6 +46,12 @@ _DB_NAMES = frozenset({"db", "database", "pool", "conn", "connection", "sequeliz
                        "transaction"})
 _DB_SUFFIXES = ("db", "pool", "database")
 
+# Where code text was read from (`analysis/javascript/reads.py`): how a message says it,
+# and whether an outside party is at the other end.
+CODE_READS = {SOCKET: ("data received from a socket", True),
+              URL: ("a document downloaded from a URL", True),
+              FILE: ("text read from a file", False),
+              STDIN: ("data read from standard input", False)}
 CODE_CALLS = {"eval": 0, "Function": -1, "setTimeout": 0, "setInterval": 0,
               "setImmediate": 0, "execScript": 0, "vm.runInNewContext": 0,
               "vm.runInThisContext": 0, "vm.runInContext": 0, "vm.compileFunction": 0,
@@ -110,6 +117,8 @@ def code_call(ctx, call) -> None:
     if found is None:
         return
     language = "JavaScript code"
+    if found.taint is None and _report_read(ctx, call, source, found):
+        return
     if found.built or found.taint is not None:
         what = f"built with {found.how()}" if found.built else "taken from outside"
         report_sink(ctx, CODE_INJECTION, source,
@@ -121,6 +130,26 @@ def code_call(ctx, call) -> None:
                 f"a non-constant value is run as {language} by `{_code_name(call)}`; if any "
                 "caller passes outside data it runs any code: parse data with `JSON.parse` "
                 "instead", None, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM)
+
+
+def _report_read(ctx, call, source, found) -> bool:
+    """Code text read from a socket (remote), a file or standard input (local), as for
+    Python's AIG103; True when reported, or when it is the project's own file."""
+    reads = [read_from(ctx, part) for part in found.parts]
+    if reads and all(read == PROJECT_FILE for read in reads):
+        return True  # `eval(fs.readFileSync(path.join(__dirname, 'lib.js'), 'utf8'))`
+    read = next((read for read in reads if read in CODE_READS), None)
+    if read is None:
+        return False
+    where, remote = CODE_READS[read]
+    what = f"{where}, built into a string with {found.how()}," if found.built else where
+    report_sink(ctx, CODE_INJECTION, source,
+                f"{what} is run as JavaScript code by `{_code_name(call)}`; whoever controls "
+                f"{'the other end' if remote else 'that input'} runs any code here: parse "
+                "data with `JSON.parse` or dispatch to a fixed set of functions", None,
+                severity=Severity.HIGH if remote else Severity.MEDIUM,
+                evidence=REMOTE_INPUT if remote else LOCAL_INPUT)
+    return True
 
 
 def _code_name(call) -> str:

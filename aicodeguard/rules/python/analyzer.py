@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from tree_sitter import Query, QueryCursor
 
-from ...analysis.python.context import PyContext, read_names
+from ...analysis.python.context import NAMES_QUERY, PyContext, read_names
 from ...analysis.python.file_kind import python_file_context
 from ...analysis.source import SourceFile
 from ...languages import ts_language
@@ -56,14 +56,7 @@ from . import (  # noqa: F401
 )
 from .checks import on
 
-QUERY_SOURCE = """
-(import_statement) @import
-(import_from_statement) @import
-(assignment) @bind
-(augmented_assignment) @bind
-(for_statement) @bind
-(as_pattern) @bind
-(named_expression) @bind
+QUERY_SOURCE = NAMES_QUERY + """
 (call) @call
 (keyword_argument) @keyword
 (assert_statement) @node
@@ -71,7 +64,7 @@ QUERY_SOURCE = """
 (pair) @node
 (default_parameter) @node
 (typed_default_parameter) @node
-(comparison_operator) @node
+(comparison_operator) @comparison
 (decorated_definition) @node
 (return_statement) @node
 (keyword_argument) @node
@@ -110,6 +103,8 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
     for node in captures.get("node", ()):
         for check in on.nodes.get(node.type, ()):
             pending.append((check, (node,)))
+    for node in captures.get("comparison", ()):
+        pending.extend((check, (node,)) for check in _comparison_checks(node))
     run_checks(ctx, pending, result)
     add_import_refs(ctx, captures, result)
 
@@ -155,6 +150,16 @@ def _match_call(ctx: PyContext, node, pending: list) -> None:
         pending.extend((check, (call,)) for check in by_method)
 
 
+def _comparison_checks(node) -> list:
+    """The checks registered for any operator of a comparison (`a == b != c` has two)."""
+    checks: list = []
+    for child in node.children:
+        for check in () if child.is_named else on.comparisons.get(child.type, ()):
+            if check not in checks:
+                checks.append(check)
+    return checks
+
+
 def _from_star_import(ctx: PyContext, name: str, default: str) -> str:
     for module in ctx.star_imports:
         candidate = f"{module}.{name}"
@@ -180,10 +185,7 @@ def _match_keyword(ctx: PyContext, node, pending: list) -> None:
 
 
 def _match_assignment(ctx: PyContext, node, pending: list) -> None:
-    if node.type not in ("assignment", "augmented_assignment"):
-        return
-    left = node.child_by_field_name("left")
-    right = node.child_by_field_name("right")
+    left, right = ctx.assignment_sides.get(node.id, (None, None))
     if left is None or right is None:
         return
     name = _target_name(ctx, left)

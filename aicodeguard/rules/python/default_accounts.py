@@ -71,13 +71,14 @@ def _compared(ctx, comparison):
     if len(children) != 3 or children[1].type != "==":
         return None
     for named, other in ((children[0], children[2]), (children[2], children[0])):
-        name, text = _operand_name(ctx, named), _text(ctx, other)
+        text = _text(ctx, other)
+        name = _operand_name(ctx, named) if text is not None else None
         if name and text is not None:
             return name, other, text
     return None
 
 
-@on.node("comparison_operator")
+@on.comparison("==")
 def login_against_literal(ctx, node) -> None:
     compared = _compared(ctx, node)
     if compared is None or not is_user_name(compared[0]) or compared[2] not in DEFAULT_ACCOUNTS:

@@ -27,11 +27,12 @@ _MAX_HOPS = 5
 _EMPTY = frozenset({"None", "''", '""', "[]", "()"})
 
 
-@on.node("comparison_operator")
+@on.comparison(*COMPARISONS)
 def forwarded_ip_compared(ctx, node) -> None:
+    if not _mentions_forwarding(ctx):
+        return
     children = node.children
-    if len(children) != 3 or ctx.text(children[1]) not in COMPARISONS \
-            or not _mentions_forwarding(ctx):
+    if len(children) != 3 or ctx.text(children[1]) not in COMPARISONS:
         return
     left, right = children[0], children[2]
     for ours, other in ((left, right), (right, left)):

@@ -204,7 +204,7 @@ def _operand_name(ctx, node) -> str | None:
     return target_name(ctx, node)
 
 
-@on.node("comparison_operator")
+@on.comparison(*COMPARISONS)
 def secret_compared(ctx, node) -> None:
     raw = _raw(ctx, node)
     if not _QUOTES.search(raw) or not _FRAGMENTS.search(raw):

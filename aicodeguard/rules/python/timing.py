@@ -29,7 +29,7 @@ _MAX_FOLLOW = 3
 HMAC, HASH, REQUEST = "hmac", "hash", "request"
 
 
-@on.node("comparison_operator")
+@on.comparison(*COMPARISONS)
 def timing_unsafe_comparison(ctx, node) -> None:
     children = node.children
     if len(children) != 3 or children[1].type not in COMPARISONS:

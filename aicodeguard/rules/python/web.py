@@ -313,8 +313,7 @@ def _path_sink(ctx, call, value) -> None:
     if ctx.is_literal(value):
         return
     taint = flow_taint(ctx, value)
-    if taint is None and b"Upload" not in ctx.source.data \
-            and b"FileStorage" not in ctx.source.data:
+    if taint is None and not _mentions_uploads(ctx):
         return  # an upload object is request data, or at least annotated as an upload
     name_node = client_filename(ctx, value)
     if name_node is not None:
@@ -335,6 +334,14 @@ def _path_sink(ctx, call, value) -> None:
                 "absolute path reach any file the server can touch; keep a fixed base folder and "
                 "check the resolved path stays inside it (`werkzeug.security.safe_join`, "
                 "`send_from_directory`, or `secure_filename` for a single name)", taint)
+
+
+def _mentions_uploads(ctx) -> bool:
+    found = ctx.memo.get(("mentions uploads",))
+    if found is None:
+        data = ctx.source.data
+        found = ctx.memo[("mentions uploads",)] = b"Upload" in data or b"FileStorage" in data
+    return found
 
 
 # A route placeholder that cannot hold "/": Flask/Quart/Werkzeug `<name>`, `<string:name>`,

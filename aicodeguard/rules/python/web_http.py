@@ -116,20 +116,22 @@ def _annotated_client(ctx, name) -> str | None:
     return ""
 
 
-_ATTRIBUTE_ASSIGNMENT = r"(?m)^[ \t]*{target}[ \t]*(?::[^=\n]*)?=[ \t]*(?:await[ \t]+)?([\w.]+)[ \t]*\("
+# `target = callee(` at the start of a line (with an optional annotation or `await`).
+_ASSIGNED_CALL = re.compile(r"(?m)^[ \t]*([\w.]+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:await[ \t]+)?"
+                            r"([\w.]+)[ \t]*\(")
 
 
 def _assigned_client(ctx, target) -> str | None:
     """`self.http = httpx.Client()` anywhere in the file -> "httpx"; "" when the attribute is
     assigned a call of something else; None when it is never assigned a call."""
-    key = ("attribute_client", ctx.text(target))
-    if key not in ctx.memo:
-        pattern = re.compile(_ATTRIBUTE_ASSIGNMENT.format(target=re.escape(ctx.text(target))))
-        made = [ctx.resolve(m.group(1)) for m in pattern.finditer(
-            ctx.source.data.decode("utf-8", "replace"))]
-        library = next((HTTP_CLIENTS[name] for name in made if name in HTTP_CLIENTS), None)
-        ctx.memo[key] = library if library is not None else ("" if made else None)
-    return ctx.memo[key]
+    assigned = ctx.memo.get(("assigned-calls",))
+    if assigned is None:  # one pass over the file for every attribute asked about
+        assigned = ctx.memo[("assigned-calls",)] = {}
+        for match in _ASSIGNED_CALL.finditer(ctx.source.data.decode("utf-8", "replace")):
+            assigned.setdefault(match.group(1), []).append(match.group(2))
+    made = [ctx.resolve(name) for name in assigned.get(ctx.text(target), ())]
+    library = next((HTTP_CLIENTS[name] for name in made if name in HTTP_CLIENTS), None)
+    return library if library is not None else ("" if made else None)
 
 
 def _named_like_client(ctx, target) -> bool:
