@@ -116,3 +116,14 @@ def count_lines(folder: str, pattern: str = "*.py") -> tuple[int, int]:
         with open(path, "rb") as handle:
             lines += handle.read().count(b"\n")
     return len(files), lines
+
+
+def exported(revision: str, into: str) -> str:
+    """The engine (`aicodeguard/`) of a git revision of this repository, extracted into
+    the folder `into` (made if missing); returns `into`."""
+    os.makedirs(into, exist_ok=True)
+    archive = subprocess.run(["git", "archive", revision, "aicodeguard"],
+                             cwd=os.path.dirname(BENCH_DIR), capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "xf", "-"], input=archive, cwd=into, check=True)
+    return into

@@ -24,6 +24,9 @@ import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
+sys.path.insert(0, os.path.join(REPO, "bench"))
+
+from common import exported  # noqa: E402
 
 from tests.test_rule_fixtures import marker_items  # noqa: E402
 
@@ -88,13 +91,6 @@ def score(found, paths: list[str]) -> dict[str, int]:
                 counts["ok"] += 1
                 counts["ok fired"] += bool(here)
     return counts
-
-
-def exported(revision: str, into: str) -> str:
-    archive = subprocess.run(["git", "archive", revision, "aicodeguard"], cwd=REPO,
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "xf", "-"], input=archive, cwd=into, check=True)
-    return into
 
 
 def main() -> None:

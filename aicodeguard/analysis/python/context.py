@@ -103,7 +103,6 @@ class PyContext(ReportingContext):
         self.imports: dict[str, str] = {}
         self.star_imports: list[str] = []
         self.bindings: dict[str, list[Binding]] = {}
-        self._scoped_bindings: dict[str, dict[int, list[Binding]]] = {}  # `reaching`'s index
         self.import_aliases: set[str] = set()  # names assigned an imported name
         self._scopes: dict[int, object] = {}
         self._scope_index: tuple | None = None  # see `index_scopes`
@@ -334,7 +333,6 @@ class PyContext(ReportingContext):
 
     def bind(self, name: str, node, value, kind: str) -> None:
         self.bindings.setdefault(name, []).append(Binding(name, node, value, kind))
-        self._scoped_bindings.pop(name, None)
         if kind == "assign" and value is not None and value.type in ("attribute", "identifier"):
             head = self.source.data[value.start_byte:value.end_byte].split(b".", 1)[0].strip()
             if head.decode("utf-8", "replace") in self.imports:
@@ -342,7 +340,6 @@ class PyContext(ReportingContext):
 
     def order_bindings(self) -> None:
         """Put every name's bindings in source order (`reaching` relies on it)."""
-        self._scoped_bindings.clear()
         for bindings in self.bindings.values():
             if len(bindings) > 1:
                 bindings.sort(key=lambda binding: binding.node.start_byte)
@@ -441,21 +438,12 @@ class PyContext(ReportingContext):
         while scope.type == "class_definition":
             scope = self.scope_of(scope)
         before, start = use.start_byte, scope.start_byte
-        by_scope = self._bindings_by_scope(name, candidates)
-        local = [b for b in by_scope.get(scope.id, ()) if start <= b.node.start_byte < before]
+        local = [b for b in candidates if start <= b.node.start_byte < before
+                 and self._binding_scope(b) == scope.id]
         if local or scope.type != "module" and name in self.parameters(scope):
             return local
-        return list(by_scope.get(self.tree.root_node.id, ()))
-
-    def _bindings_by_scope(self, name: str, candidates: list[Binding]) -> dict[int, list]:
-        """A name's bindings grouped by scope id, in source order (kept until the name
-        gets another binding)."""
-        grouped = self._scoped_bindings.get(name)
-        if grouped is None:
-            grouped = self._scoped_bindings[name] = {}
-            for binding in candidates:
-                grouped.setdefault(self._binding_scope(binding), []).append(binding)
-        return grouped
+        root = self.tree.root_node.id
+        return [b for b in candidates if self._binding_scope(b) == root]
 
     def _binding_scope(self, binding: Binding) -> int:
         if binding.scope is None:
