@@ -1,6 +1,6 @@
 """AIG1xx: injection — SQL, shell, code, XPath, LDAP, headers, logs, regular expressions."""
 
-from ..model import Confidence, RuleInfo, Severity
+from ..model import LOCAL_INPUT, REMOTE_INPUT, Confidence, RuleInfo, Severity
 
 SQL_INJECTION = RuleInfo(
     id="AIG101",
@@ -148,3 +148,16 @@ REDOS_PATTERN = RuleInfo(
 RULES = (SQL_INJECTION, SHELL_INJECTION, CODE_INJECTION, IMPORT_INJECTION, XPATH_INJECTION,
          LDAP_INJECTION, HEADER_INJECTION, LOG_INJECTION, REGEX_INJECTION, TEMPLATE_INJECTION,
          NOSQL_INJECTION, ARGUMENT_INJECTION, XML_INJECTION, REDOS_PATTERN)
+
+
+def code_read_details(where: str, language: str, runner: str, remote: bool,
+                      advice: str) -> tuple[str, dict]:
+    """(message, severity and evidence) for code text read from outside and run by
+    `runner` (AIG103), the same in every language: from a socket or a URL whoever
+    controls the other end runs code (high); from a file or stdin, whoever controls that
+    input (medium)."""
+    message = (f"{where} is run as {language} code by `{runner}`; whoever controls "
+               f"{'the other end' if remote else 'that input'} runs any code in this "
+               f"process: {advice}")
+    return message, {"severity": Severity.HIGH if remote else Severity.MEDIUM,
+                     "evidence": REMOTE_INPUT if remote else LOCAL_INPUT}

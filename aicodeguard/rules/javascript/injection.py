@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from ...analysis.javascript.reads import FILE, PROJECT_FILE, SOCKET, STDIN, URL, read_from
-from ...model import LOCAL_INPUT, REMOTE_INPUT, Confidence, Severity
+from ...model import Confidence, Severity
 from ..injection import (
     CODE_INJECTION,
     IMPORT_INJECTION,
     REGEX_INJECTION,
     SQL_INJECTION,
     TEMPLATE_INJECTION,
+    code_read_details,
 )
 from ..llm import LLM_OUTPUT_TO_CODE, LLM_OUTPUT_TO_SQL
 from .checks import on
@@ -143,12 +144,10 @@ def _report_read(ctx, call, source, found) -> bool:
         return False
     where, remote = CODE_READS[read]
     what = f"{where}, built into a string with {found.how()}," if found.built else where
-    report_sink(ctx, CODE_INJECTION, source,
-                f"{what} is run as JavaScript code by `{_code_name(call)}`; whoever controls "
-                f"{'the other end' if remote else 'that input'} runs any code here: parse "
-                "data with `JSON.parse` or dispatch to a fixed set of functions", None,
-                severity=Severity.HIGH if remote else Severity.MEDIUM,
-                evidence=REMOTE_INPUT if remote else LOCAL_INPUT)
+    message, details = code_read_details(
+        what, "JavaScript", _code_name(call), remote,
+        "parse data with `JSON.parse` or dispatch to a fixed set of functions")
+    report_sink(ctx, CODE_INJECTION, source, message, None, **details)
     return True
 
 

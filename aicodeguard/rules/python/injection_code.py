@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from ...analysis.python.callers import caller_taint
-from ...model import LOCAL_INPUT, REMOTE_INPUT, Confidence, Severity
-from ..injection import CODE_INJECTION, IMPORT_INJECTION, TEMPLATE_INJECTION
+from ...model import LOCAL_INPUT, Confidence, Severity
+from ..injection import CODE_INJECTION, IMPORT_INJECTION, TEMPLATE_INJECTION, code_read_details
 from ..llm import LLM_OUTPUT_TO_CODE
 from .checks import on
 from .injection_values import assess, value_of, web_taint
@@ -153,12 +153,10 @@ def _report_read(ctx, call, source) -> bool:
     if read is None:
         return False
     where, remote = read
-    report_sink(ctx, CODE_INJECTION, source,
-                f"{where} is run as Python code by `{call.name}`; whoever controls "
-                f"{'the other end' if remote else 'that input'} runs any code in this "
-                "process: parse the data instead (`json.loads`, `ast.literal_eval`)", None,
-                severity=Severity.HIGH if remote else Severity.MEDIUM,
-                evidence=REMOTE_INPUT if remote else LOCAL_INPUT)
+    message, details = code_read_details(
+        where, "Python", call.name, remote,
+        "parse the data instead (`json.loads`, `ast.literal_eval`)")
+    report_sink(ctx, CODE_INJECTION, source, message, None, **details)
     return True
 
 
