@@ -4,7 +4,8 @@
 
 Wall and CPU time on a shared virtual machine drift by a third within minutes, so a
 change of a few percent cannot be seen in them.  Instructions can: `valgrind
---tool=callgrind` counts them, the same on every run.  The sample is the one
+--tool=callgrind` counts them, the same on every run (string hashing is fixed with
+PYTHONHASHSEED=0, or set iteration orders would vary the count by a few percent).  The sample is the one
 `bench/lsp_latency.py` uses (a 3,000-line standard-library module with insecure lines
 added).  For each engine — this checkout, and `--before` (a git revision, exported with
 `git archive` into a temporary folder) — a child process warms up and then either
@@ -80,7 +81,8 @@ _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 def instructions(root: str, sample: str, mode: str, count: int) -> int:
     run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
                           sys.executable, "-c", CHILD, root, sample, mode, str(count)],
-                         capture_output=True, text=True, check=True, cwd=tempfile.gettempdir())
+                         capture_output=True, text=True, check=True, cwd=tempfile.gettempdir(),
+                         env=dict(os.environ, PYTHONHASHSEED="0"))  # same hashing each run
     return int(_COLLECTED.search(run.stderr).group(1))
 
 

@@ -108,7 +108,8 @@ class PyContext(ReportingContext):
         self._scope_index: tuple | None = None  # see `index_scopes`
         self._functions: dict[str, list] | None = None  # see `functions_named`
         self._strings: dict[int, object] = {}  # string node id -> its `literal` value
-        # assignment node id -> (left, right), read once by `add_binding` for the dispatcher
+        # assignment node id -> (left, right, target name or None), read once by
+        # `add_binding` for the dispatcher
         self.assignment_sides: dict[int, tuple] = {}
         self._parameters: dict[int, dict[str, object]] = {}
         self.memo: dict[tuple, object] = {}  # per-file results checks want to reuse
@@ -285,9 +286,10 @@ class PyContext(ReportingContext):
             label = "augment" if kind == "augmented_assignment" else "assign"
             if left is None:
                 return
-            self.assignment_sides[node.id] = (left, right)
-            if left.type == "identifier":
-                self.bind(self.text(left), node, right, label)
+            name = self.text(left) if left.type == "identifier" else None
+            self.assignment_sides[node.id] = (left, right, name)
+            if name is not None:
+                self.bind(name, node, right, label)
             elif left.type == "subscript" and kind == "assignment":  # `d["k"] = v`
                 container = left.child_by_field_name("value")
                 if container is not None and container.type == "identifier":

@@ -185,10 +185,10 @@ def _match_keyword(ctx: PyContext, node, pending: list) -> None:
 
 
 def _match_assignment(ctx: PyContext, node, pending: list) -> None:
-    left, right = ctx.assignment_sides.get(node.id, (None, None))
+    left, right, name = ctx.assignment_sides.get(node.id, (None, None, None))
     if left is None or right is None:
         return
-    name = _target_name(ctx, left)
+    name = name or _target_name(ctx, left)
     if name is None:
         return
     for check in _assignment_checks(name):
