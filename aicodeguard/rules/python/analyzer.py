@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from tree_sitter import Query, QueryCursor
 
-from ...analysis.python.context import NAMES_QUERY, PyContext, read_names
+from ...analysis.python.context import ATTRIBUTE, FUNCTION, NAMES_QUERY, PyContext, read_names
 from ...analysis.python.file_kind import python_file_context
 from ...analysis.source import SourceFile
 from ...languages import ts_language
@@ -110,7 +110,7 @@ def analyze(source: SourceFile, tree, result: FileResult) -> None:
 
 
 def _match_call(ctx: PyContext, node, pending: list) -> None:
-    func = node.child_by_field_name("function")
+    func = node.child_by_field_id(FUNCTION)
     if func is None:
         return
     kind = func.type
@@ -129,7 +129,7 @@ def _match_call(ctx: PyContext, node, pending: list) -> None:
         return
     if kind != "attribute":
         return
-    attr = func.child_by_field_name("attribute")
+    attr = func.child_by_field_id(ATTRIBUTE)
     if attr is None:
         return
     method = ctx.text(attr)
