@@ -1,6 +1,6 @@
 """AIG1xx: injection — SQL, shell, code, XPath, LDAP, headers, logs, regular expressions."""
 
-from ..model import LOCAL_INPUT, REMOTE_INPUT, Confidence, RuleInfo, Severity
+from ..model import LOCAL_INPUT, PARAMETER, REMOTE_INPUT, Confidence, RuleInfo, Severity
 
 SQL_INJECTION = RuleInfo(
     id="AIG101",
@@ -161,3 +161,17 @@ def code_read_details(where: str, language: str, runner: str, remote: bool,
                f"process: {advice}")
     return message, {"severity": Severity.HIGH if remote else Severity.MEDIUM,
                      "evidence": REMOTE_INPUT if remote else LOCAL_INPUT}
+
+
+def redos_details(pattern: str, reason: str, applier: str, where: str, blocked: str,
+                  remote: bool) -> tuple[str, dict]:
+    """(message, rating) for a backtracking regular expression (AIG114), the same in every
+    language: applied to request data it is a denial of service (medium, high
+    confidence); to text of unknown origin, a weakness worth a look (low)."""
+    message = (f"the regular expression `{pattern[:80]}` can take exponential time "
+               f"({reason}); {applier} applies it to {where}: a crafted input of a few dozen "
+               f"characters blocks {blocked}; rewrite it without nested or overlapping "
+               "quantifiers, or limit the input length first")
+    return message, {"severity": Severity.MEDIUM if remote else Severity.LOW,
+                     "confidence": Confidence.HIGH if remote else Confidence.MEDIUM,
+                     "evidence": REMOTE_INPUT if remote else PARAMETER}

@@ -89,6 +89,21 @@ def _name_value(ctx, node, hops: int, depth: int):
     return value
 
 
+def target_name(ctx, node) -> str | None:
+    """The name a value is stored or read under: `x`, `obj.prop` -> `prop`, `d['key']` ->
+    `key`; None for other shapes."""
+    kind = node.type
+    if kind == "identifier":
+        return ctx.text(node)
+    if kind == "member_expression":
+        prop = node.child_by_field_name("property")
+        return ctx.text(prop) if prop is not None else None
+    if kind == "subscript_expression":
+        key = ctx.literal(node.child_by_field_name("index"))
+        return key if isinstance(key, str) else None
+    return None
+
+
 def access_key(ctx, node, hops: int = 0, depth: int = 0) -> str | None:
     """`k` for `o.k` and `o["k"]`, else None."""
     if node.type == "member_expression":

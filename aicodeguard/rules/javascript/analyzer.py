@@ -13,7 +13,7 @@ from tree_sitter import Query, QueryCursor
 from ...analysis.javascript.branches import dead_ranges
 from ...analysis.javascript.context import JsContext
 from ...analysis.javascript.file_kind import js_file_context
-from ...analysis.javascript.values import unwrap
+from ...analysis.javascript.values import target_name, unwrap
 from ...analysis.source import SourceFile
 from ...languages import ts_language
 from ...model import FileResult, ImportRef
@@ -284,7 +284,7 @@ def _match_assignment(ctx: JsContext, node, pending: list) -> None:
         return
     if kind == "variable_declarator" and right.type not in _predicate_value_types():
         return  # a new local: only name-and-value predicates (secrets) can apply
-    name = _target_name(ctx, left)
+    name = target_name(ctx, left)
     if name is None:
         return
     for check in on.assignments.get(name, ()):
@@ -293,17 +293,6 @@ def _match_assignment(ctx: JsContext, node, pending: list) -> None:
         pending.append((check, (node, name, right)))
 
 
-def _target_name(ctx: JsContext, left) -> str | None:
-    kind = left.type
-    if kind == "identifier":
-        return ctx.text(left)
-    if kind == "member_expression":
-        prop = left.child_by_field_name("property")
-        return ctx.text(prop) if prop is not None else None
-    if kind == "subscript_expression":
-        key = ctx.literal(left.child_by_field_name("index"))
-        return key if isinstance(key, str) else None
-    return None
 
 
 def _match_pair(ctx: JsContext, node, pending: list) -> None:

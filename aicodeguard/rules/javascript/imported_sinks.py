@@ -15,7 +15,7 @@ from dataclasses import replace
 from ...analysis.javascript.functions import checked_by_caller
 from ...analysis.javascript.project_modules import imported_function
 from ...model import Related
-from ..python.sinks import flow_suffix, source_note
+from ..sinks import flow_suffix, source_note
 
 _FLOW = "; it carries "  # where `flow_suffix` starts in a sink's message
 # Arguments that carry no data from anywhere: the module need not be read for them.

@@ -5,8 +5,7 @@ backtracks catastrophically, applied to text with `.test`/`.exec` or a string's
 from __future__ import annotations
 
 from ...analysis.javascript.values import unwrap
-from ...model import PARAMETER, REMOTE_INPUT, Confidence, Severity
-from ..injection import REDOS_PATTERN
+from ..injection import REDOS_PATTERN, redos_details
 from ..redos_patterns import javascript_redos
 from .checks import on
 
@@ -40,14 +39,9 @@ def _check(ctx, call, pattern, subject) -> None:
     taint = ctx.taint(subject)
     taint = taint if taint is not None and taint.is_remote else None
     where = f"{taint.label} (`{ctx.text(taint.node)[:60]}`)" if taint else "text"
-    ctx.report(REDOS_PATTERN, call.node,
-               f"the regular expression `{ctx.text(regex)[:80]}` can take exponential time "
-               f"({reason}); `.{call.method}()` applies it to {where}: a crafted input of a "
-               "few dozen characters blocks the event loop; rewrite it without nested or "
-               "overlapping quantifiers, or limit the input length first",
-               severity=Severity.MEDIUM if taint else Severity.LOW,
-               confidence=Confidence.HIGH if taint else Confidence.MEDIUM,
-               evidence=REMOTE_INPUT if taint else PARAMETER)
+    message, rating = redos_details(ctx.text(regex), reason, f"`.{call.method}()`", where,
+                                    "the event loop", taint is not None)
+    ctx.report(REDOS_PATTERN, call.node, message, **rating)
 
 
 def _regex_literal(ctx, node):

@@ -1,10 +1,10 @@
 """What JavaScript injection-style checks ask about a value before they judge it.
 
 Reporting (severity raised by remote taint, the source shown as a related
-location, LLM flows routed to AIG80x) and the `Assessment` record are the
-Python pack's: they only need a context with `report`, `location`,
-`string_info` and a `Taint` with `kind`, `label`, `is_llm` and `is_remote`,
-which the JavaScript context provides.
+location, LLM flows routed to AIG80x) is every language's (`rules/sinks.py`), and
+the `Assessment` record the Python pack's: they only need a context with `report`,
+`location`, `string_info` and a `Taint` with `kind`, `label`, `is_llm` and
+`is_remote`, which the JavaScript context provides.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from ...analysis.javascript.sources import SAFE_MEMBERS, SANITIZERS
 from ...analysis.javascript.values import unwrap
 from ..python.injection_values import Assessment
-from ..python.sinks import report_sink
+from ..sinks import report_sink
 
 __all__ = ("Assessment", "assess", "first_taint", "is_sanitized", "remote_taint", "report_sink")
 

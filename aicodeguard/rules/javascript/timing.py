@@ -4,7 +4,7 @@ character.  The judgement of the pair is the Python rule's (`python.timing.judge
 
 from __future__ import annotations
 
-from ...analysis.javascript.values import unwrap
+from ...analysis.javascript.values import target_name, unwrap
 from ..crypto import TIMING_UNSAFE_COMPARISON
 from ..python.timing import HASH, HMAC, REQUEST, judge
 from ..timing_names import compared_secret_kind
@@ -81,21 +81,13 @@ def _computed(ctx, node) -> set[str]:
 
 def _operand_name(ctx, node) -> str | None:
     """`token`, `user.token`, `headers['x-token']`, `req.get('X-Token')` -> the name."""
-    kind = node.type
-    if kind == "identifier":
-        return ctx.text(node)
-    if kind == "member_expression":
-        prop = node.child_by_field_name("property")
-        return ctx.text(prop) if prop is not None else None
-    if kind == "subscript_expression":
-        key = ctx.literal(node.child_by_field_name("index"))
-        return key if isinstance(key, str) else None
-    if kind == "call_expression":
+    if node.type == "call_expression":
         call = ctx.call(node)
         if call.method in HEADER_METHODS:
             key = ctx.literal(call.arg(0)) if call.args else None
             return key if isinstance(key, str) else None
-    return None
+        return None
+    return target_name(ctx, node)
 
 
 def _is_constant(ctx, node) -> bool:

@@ -12,8 +12,8 @@ import re
 
 from ...analysis.javascript.values import unwrap
 from ..javascript_only import MASS_ASSIGNMENT
-from ..python.sinks import source_note
 from ..python.web_http import FIXED_HOST, LOCAL_PATH
+from ..sinks import source_note
 from ..web import (
     OPEN_REDIRECT,
     PATH_TRAVERSAL,

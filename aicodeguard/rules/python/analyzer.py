@@ -55,6 +55,7 @@ from . import (  # noqa: F401
     xml_building,
 )
 from .checks import on
+from .crypto_values import target_name
 
 QUERY_SOURCE = NAMES_QUERY + """
 (call) @call
@@ -188,7 +189,7 @@ def _match_assignment(ctx: PyContext, node, pending: list) -> None:
     left, right, name = ctx.assignment_sides.get(node.id, (None, None, None))
     if left is None or right is None:
         return
-    name = name or _target_name(ctx, left)
+    name = name or target_name(ctx, left)
     if name is None:
         return
     for check in _assignment_checks(name):
@@ -202,15 +203,3 @@ def _assignment_checks(name: str) -> tuple:
             *(check for predicate, check in on.assignment_predicates if predicate(name)))
 
 
-def _target_name(ctx: PyContext, left) -> str | None:
-    kind = left.type
-    if kind == "identifier":
-        return ctx.text(left)
-    if kind == "attribute":
-        attr = left.child_by_field_name("attribute")
-        return ctx.text(attr) if attr is not None else None
-    if kind == "subscript":
-        key = left.child_by_field_name("subscript")
-        value = ctx.literal(key) if key is not None else None
-        return value if isinstance(value, str) else None
-    return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ...analysis.python.context import MAX_HOPS, PyContext
 from ...analysis.shared import UNKNOWN
 from ...model import PARAMETER, REMOTE_INPUT, Edit, Fix, RuleInfo, Severity
-from .sinks import flow_suffix, source_note
+from ..sinks import flow_suffix, source_note
 
 
 class Reach(enum.IntEnum):

@@ -7,9 +7,9 @@ import re
 from ...model import CONSTANT
 from ..injection import SQL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SQL
+from ..sinks import report_sink
 from .checks import on
 from .injection_values import assess, first_taint, value_of
-from .sinks import report_sink
 
 _SQL_WORDS = re.compile(
     r"\b(select\b[\s\S]*\bfrom|insert\s+into|update\b[\s\S]*\bset|delete\s+from|"

@@ -13,9 +13,9 @@ from ...analysis.python.callers import caller_taint
 from ...model import LOCAL_INPUT, Confidence, Severity
 from ..injection import CODE_INJECTION, IMPORT_INJECTION, TEMPLATE_INJECTION, code_read_details
 from ..llm import LLM_OUTPUT_TO_CODE
+from ..sinks import report_sink
 from .checks import on
 from .injection_values import assess, value_of, web_taint
-from .sinks import report_sink
 
 OPERATOR = "operator"  # evidence context: the program's own user supplies it, low confidence
 

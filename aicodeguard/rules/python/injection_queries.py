@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from ..injection import LDAP_INJECTION, NOSQL_INJECTION, XPATH_INJECTION
+from ..sinks import report_sink
 from .checks import on
 from .injection_values import assess, value_of, web_taint
-from .sinks import report_sink
 
 XPATH_CALLS = {"lxml.etree.XPath": (0, "path"), "lxml.etree.ETXPath": (0, "path")}
 # ElementTree's path methods share names with `str.find` and BeautifulSoup: the

@@ -16,6 +16,7 @@ from ...analysis.shared import UNKNOWN, value_origin
 from ...model import Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SHELL
+from ..sinks import report_sink
 from .checks import on
 from .injection_values import (
     assess,
@@ -26,7 +27,6 @@ from .injection_values import (
     value_of,
     web_taint,
 )
-from .sinks import report_sink
 
 # Evidence context of a whole command of unknown origin handed to a shell (low).
 WRAPPER = "wrapper"

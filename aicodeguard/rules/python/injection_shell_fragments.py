@@ -16,10 +16,10 @@ from ...analysis.shared import value_origin
 from ...model import Confidence, Severity
 from ..injection import SHELL_INJECTION
 from ..llm import LLM_OUTPUT_TO_SHELL
+from ..sinks import report_sink
 from .checks import on
 from .injection_shell import FRAGMENT_CALLS, SHELL_SANITISERS
 from .injection_values import assess
-from .sinks import report_sink
 
 # Evidence context of a call whose import is not in the file (a snippet's fragment).
 FRAGMENT = "fragment"

@@ -11,9 +11,9 @@ import re
 
 from ...model import Severity
 from ..injection import HEADER_INJECTION, LOG_INJECTION, REGEX_INJECTION
+from ..sinks import report_sink
 from .checks import on
 from .injection_values import web_taint
-from .sinks import report_sink
 
 # -- AIG107: response headers ---------------------------------------------------
 # Header names that start lower-case, for the assignment pre-filter.

@@ -15,6 +15,7 @@ from ..llm import (
     SYSTEM_PROMPT_INJECTION,
     TRUST_REMOTE_CODE,
 )
+from ..sinks import flow_suffix, source_note
 from .checks import on
 from .deserialization_origin import (
     RUNS_CODE,
@@ -23,7 +24,6 @@ from .deserialization_origin import (
     keyword_fix,
     report_load,
 )
-from .sinks import flow_suffix, source_note
 
 S = Severity
 _MODEL_ARGUMENTS = ("pretrained_model_name_or_path", "model", "model_name_or_path",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import PARAMETER, REMOTE_INPUT, Confidence, Severity
-from ..injection import REDOS_PATTERN
+from ..injection import REDOS_PATTERN, redos_details
 from ..redos_patterns import python_redos
 from .checks import on
 from .injection_values import web_taint
@@ -67,14 +66,9 @@ def _check(ctx, call, pattern, flags, subject, function: str) -> None:
     taint = web_taint(ctx, [subject])
     shown = value if isinstance(value, str) else value.decode("latin-1")
     where = f"{taint.label} (`{ctx.text(taint.node)[:60]}`)" if taint else "text"
-    ctx.report(REDOS_PATTERN, call.node,
-               f"the regular expression `{shown[:80]}` can take exponential time ({reason}); "
-               f"`{call.name}` applies it to {where}: a crafted input of a few dozen "
-               "characters blocks the worker; rewrite it without nested or overlapping "
-               "quantifiers, or limit the input length first",
-               severity=Severity.MEDIUM if taint else Severity.LOW,
-               confidence=Confidence.HIGH if taint else Confidence.MEDIUM,
-               evidence=REMOTE_INPUT if taint else PARAMETER)
+    message, rating = redos_details(shown, reason, f"`{call.name}`", where, "the worker",
+                                    taint is not None)
+    ctx.report(REDOS_PATTERN, call.node, message, **rating)
 
 
 def _flags(ctx, node) -> int:

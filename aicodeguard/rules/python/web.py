@@ -19,9 +19,9 @@ from ...analysis.python.sources import (
 )
 from ...analysis.shared import UNKNOWN
 from ...model import Edit, Related, Severity
+from ..sinks import report_sink
 from ..web import PATH_TRAVERSAL, UPLOAD_CLIENT_FILENAME
 from .checks import on
-from .sinks import report_sink
 
 FLOW_KINDS = frozenset({"request", "llm"})
 

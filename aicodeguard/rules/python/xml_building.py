@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from ..injection import XML_INJECTION
+from ..sinks import report_sink
 from .checks import on
 from .injection_values import web_taint
-from .sinks import report_sink
 
 # Parsers: position of the document.
 PARSE_CALLS = {name: 0 for name in (

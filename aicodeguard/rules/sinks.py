@@ -1,11 +1,11 @@
-"""Shared logic for injection-style sinks: is the value dynamic, is it tainted,
-and how is that reported (severity raised by taint, LLM flows under AIG80x)."""
+"""Shared logic for injection-style sinks in every language: is the value dynamic, is it
+tainted, and how is that reported (severity raised by taint, the source as a related
+location, LLM flows under AIG80x).  A context only needs `report` and `location`."""
 
 from __future__ import annotations
 
-from ...analysis.python.context import PyContext
-from ...analysis.shared import StringInfo, Taint, value_origin
-from ...model import Confidence, Related, RuleInfo, Severity
+from ..analysis.shared import StringInfo, Taint, value_origin
+from ..model import Confidence, Related, RuleInfo, Severity
 
 
 def raised(severity: Severity, taint: Taint | None) -> Severity:
@@ -15,11 +15,11 @@ def raised(severity: Severity, taint: Taint | None) -> Severity:
     return Severity(min(Severity.CRITICAL, severity + 1))
 
 
-def source_note(ctx: PyContext, taint: Taint) -> tuple[Related, ...]:
+def source_note(ctx, taint: Taint) -> tuple[Related, ...]:
     return (Related(ctx.location(taint.node), f"{taint.label} enters here: `{_short(taint.text)}`"),)
 
 
-def flow_suffix(ctx: PyContext, taint: Taint | None) -> str:
+def flow_suffix(ctx, taint: Taint | None) -> str:
     if taint is None:
         return ""
     line = taint.node.start_point[0] + 1
@@ -27,7 +27,7 @@ def flow_suffix(ctx: PyContext, taint: Taint | None) -> str:
 
 
 def report_sink(
-    ctx: PyContext,
+    ctx,
     rule: RuleInfo,
     node,
     message: str,
@@ -68,7 +68,7 @@ def report_sink(
     )
 
 
-def dynamic_string(ctx: PyContext, node) -> tuple[StringInfo, Taint | None]:
+def dynamic_string(ctx, node) -> tuple[StringInfo, Taint | None]:
     """How `node` was built and where its untrusted part (if any) came from."""
     info = ctx.string_info(node)
     taint = ctx.taint(node) if info.dynamic else None
