@@ -39,48 +39,13 @@ from common import exported  # noqa: E402
 from lsp_latency import edits, sample_text  # noqa: E402
 
 FEW, MANY = 2, 12
-# Run by the child under callgrind: argv = engine root, sample JSON, mode, repetitions.
-CHILD = """
-import json, sys
-sys.path.insert(0, sys.argv[1])
-from aicodeguard.config import Config
-from aicodeguard.engine import analyze_utf8
-from aicodeguard.languages import parser
-from aicodeguard.lsp_server.checking import Snapshot, SyntaxState, check
-from aicodeguard.lsp_server.text import UTF16, Buffer
-from aicodeguard.model import Severity
-
-sample = json.load(open(sys.argv[2]))
-mode, count = sys.argv[3], int(sys.argv[4])
-path = "/nonexistent/sample.py"
-buffer = Buffer(sample["text"], UTF16)
-if mode == "analysis":
-    tree = parser("python").parse(buffer.data)
-    for _ in range(count + 1):
-        analyze_utf8(path, buffer.data, "python", tree)
-else:
-    config, state = Config(offline=True), SyntaxState()
-
-    def snapshot(version, pending):
-        return Snapshot("file://" + path, path, "python", version, buffer.data,
-                        tuple(pending), config, Severity.MEDIUM, UTF16)
-
-    check(snapshot(1, ()), state)
-    try:
-        from aicodeguard.lsp_server.documents import tune_collector
-        tune_collector()
-    except ImportError:  # a revision from before the server tuned its collector
-        pass
-    for version, (row, column) in enumerate(sample["edits"][:count], start=2):
-        edit = buffer.replace((row, column), (row, column), "x")
-        check(snapshot(version, [edit]), state)
-"""
+CHILD = os.path.join(BENCH, "recheck_child.py")
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
 def instructions(root: str, sample: str, mode: str, count: int) -> int:
     run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                          sys.executable, "-c", CHILD, root, sample, mode, str(count)],
+                          sys.executable, CHILD, root, sample, mode, str(count)],
                          capture_output=True, text=True, check=True, cwd=tempfile.gettempdir(),
                          env=dict(os.environ, PYTHONHASHSEED="0"))  # same hashing each run
     return int(_COLLECTED.search(run.stderr).group(1))

@@ -1,6 +1,6 @@
 """How fast the language server re-checks a 3,000-line file, and how fast it starts.
 
-    python bench/lsp_latency.py [--edits N]
+    python bench/lsp_latency.py [--edits N] [--before REV]
 
 The file is a real module of the standard library (tarfile.py, padded or cut to
 3,000 lines) with a few insecure lines added.  Three measurements:
@@ -15,25 +15,34 @@ The file is a real module of the standard library (tarfile.py, padded or cut to
    clients see the result 300 ms later on purpose: the debounce.)
 3. Start-up: process start to the `initialize` answer, and to the first
    diagnostics of an opened file.
+
+With `--before REV` (a git revision) it measures only the re-check after an edit, for
+that revision's engine and this checkout's, each in its own process
+(`recheck_child.py`), taking turns ten keystrokes at a time: this machine's speed drifts
+by a third within minutes, so only figures from the same run can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import keyword
 import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
 sys.path.insert(0, ROOT)
 
+from common import exported
 from lsprotocol import types
 from pytest_lsp.client import make_test_lsp_client
 
@@ -170,15 +179,54 @@ async def over_the_protocol(text: str, folder: str, count: int) -> list[str]:
             f"{'start-up: to the first diagnostics of a 3,000-line file':<52} {first * 1000:6.0f} ms"]
 
 
+def taking_turns(text: str, folder: str, count: int, revision: str) -> list[str]:
+    """Re-checks by the engine of `revision` and by this checkout, in two processes that
+    take turns (who goes first alternates), over the same keystrokes."""
+    sample = os.path.join(folder, "sample.json")
+    with open(sample, "w", encoding="utf-8") as handle:
+        json.dump({"text": text, "edits": edits(text, count)}, handle)
+    engines = {f"before ({revision})": exported(revision, os.path.join(folder, "before")),
+               "this checkout": ROOT}
+    children = {name: subprocess.Popen(
+        [sys.executable, os.path.join(BENCH, "recheck_child.py"), root, sample, "timed"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=folder)
+        for name, root in engines.items()}
+    times: dict[str, list] = {name: [] for name in children}
+    batch = 10
+    for turn in range(0, count, batch):
+        order = list(children) if turn // batch % 2 == 0 else list(reversed(children))
+        for name in order:
+            child = children[name]
+            child.stdin.write(f"{min(batch, count - turn)}\n")
+            child.stdin.flush()
+            times[name] += json.loads(child.stdout.readline())
+    for child in children.values():
+        child.stdin.close()
+        if child.wait() != 0:
+            raise SystemExit("an engine failed; see its error above")
+    lines = [summary(f"re-check, {name}", [wall for wall, _ in runs], [cpu for _, cpu in runs])
+             for name, runs in times.items()]
+    old, new = ([wall for wall, _ in runs] for runs in times.values())
+    lines.append(f"this checkout / before: median {median(new) / median(old):.2f}, "
+                 f"p95 {p95(new) / p95(old):.2f}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--before", metavar="REV",
+                        help="compare re-checks with this git revision's engine, same run")
     args = parser.parse_args()
     text = sample_text()
     print(f"sample: tarfile.py + insecure lines, {text.count(chr(10))} lines, "
           f"{len(text.encode()) // 1024} KiB; Python {sys.version.split()[0]}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as folder:  # an ordinary project folder
+        if args.before:
+            for line in taking_turns(text, folder, args.edits, args.before):
+                print(line)
+            return
         for line in in_process(text, folder, args.edits):
             print(line)
         for line in asyncio.run(over_the_protocol(text, folder, min(args.edits, 100))):

@@ -680,8 +680,9 @@ class PyContext(ReportingContext):
                     if not self.is_literal(arg):
                         info.dynamic_parts.append(arg)
                 return
-            if attr in _STRING_METHODS and obj is not None:
-                stack.append((obj, hops))
+            if attr in _STRING_METHODS and obj is not None and not (
+                    obj.type == "identifier" and self.text(obj) in self.imports):
+                stack.append((obj, hops))  # `s.strip()`, not `codecs.encode(s, "rot13")`
                 return
         if func is not None and func.type == "identifier" and self.text(func) == "str" and arg_nodes:
             stack.append((arg_nodes[0], hops))

@@ -95,12 +95,16 @@ LLM_ATTRIBUTE_TAILS = (
 # Calls that return (a transformation of) their positional arguments.
 PROPAGATING_CALLS = frozenset({
     "str", "bytes", "bytearray", "repr", "format", "dict", "list", "tuple", "set",
-    "sorted", "reversed", "json.loads", "json.load", "base64.b64decode",
-    "base64.urlsafe_b64decode", "urllib.parse.unquote", "urllib.parse.unquote_plus",
+    "sorted", "reversed", "json.loads", "json.load",
+    *(f"base64.{kind}{way}code" for kind in ("b64", "urlsafe_b64", "standard_b64", "b32",
+                                             "b16", "b85", "a85") for way in ("en", "de")),
+    "codecs.encode", "binascii.hexlify", "binascii.unhexlify", "binascii.b2a_hex",
+    "binascii.a2b_hex", "urllib.parse.unquote", "urllib.parse.unquote_plus",
+    "urllib.parse.unquote_to_bytes",
     "urllib.parse.urljoin", "os.path.join", "os.path.abspath", "os.path.normpath",
     "os.path.expanduser", "pathlib.Path", "pathlib.PurePath", "ast.literal_eval",
     "textwrap.dedent", "codecs.decode", "yaml.safe_load", "html.unescape",
-    "shlex.split", "base64.b64encode", "urllib.parse.urlparse", "urllib.parse.urlsplit",
+    "shlex.split", "urllib.parse.urlparse", "urllib.parse.urlsplit",
     "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "json.dumps",
     # Markdown renderers pass raw HTML in the text through.
     "markdown.markdown", "markdown2.markdown", "mistune.html", "commonmark.commonmark",

@@ -72,7 +72,8 @@ QUERY_SOURCE = NAMES_QUERY + """
 """
 
 # Calls that put a value into a container: `parts.append(user)` taints `parts`.
-_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write"})
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write",
+                       "writelines", "set", "put", "put_nowait", "setdefault"})
 
 _query: Query | None = None
 _call_tails: frozenset[str] = frozenset()
