@@ -2,9 +2,10 @@
 
 A temporary project on disk: `app/views.py` (`from ... import`) and `app/pages.py`
 (`import ...`) pass request data to functions of `app/db.py`, `app/util.py` and the
-root's `helpers.py`.  The findings rest on those modules, so the result cache must
-re-check an importer when one of them changes, and a module outside the project (or a
-link out of it) is never read.
+root's `helpers.py`; `search.py` takes them from the package `app`, whose `__init__.py`
+re-exports them.  The findings rest on those modules, so the result cache must re-check
+an importer when one of them changes, and a module outside the project (or a link out of
+it) is never read.
 """
 
 from __future__ import annotations
@@ -195,3 +196,179 @@ def test_plainly_imported_modules_outside_the_project_are_not_read(cli, project,
     os.symlink(outside, project / "helpers", target_is_directory=True)
     (outside / "__init__.py").write_text(HELPERS)
     assert _pages(cli, project, "--no-cache") == {("AIG101", 15), ("AIG101", 16)}
+
+
+# Package re-exports: `app/__init__.py` gives names defined in `app/db.py` (relative),
+# `app/util.py` (absolute) and `app/shell.py` (`import *`); the root's `search.py`
+# imports them from the package, or imports the package whole.
+PACKAGE_INIT = """\
+from .db import by_id, by_name
+from .db import by_name as lookup
+from app.util import checked_dir, current_dir
+from .shell import *
+"""
+SHELL = """\
+import shlex
+
+
+def echo(text):
+    return text
+
+
+def quoted(text):
+    return shlex.quote(text)
+
+
+def _raw(text):
+    return text
+"""
+SEARCH = """\
+import os
+import sqlite3
+
+import app
+from app import _raw, by_id, by_name, checked_dir, current_dir, echo, lookup, quoted
+
+from flask import request
+
+
+def search():
+    conn = sqlite3.connect("app.db")
+    conn.execute(by_name(request.args["q"]))  # relative re-export
+    conn.execute(by_id(request.args["id"]))
+    os.system("ls " + current_dir())  # absolute re-export
+    os.system("ls " + checked_dir(request.args["d"]))
+    os.system("ls " + echo(request.args["d"]))  # star re-export
+    os.system("ls " + quoted(request.args["d"]))
+    os.system("ls " + _raw(request.args["d"]))
+    conn.execute(app.by_name(request.args["q"]))  # the package imported whole
+    conn.execute(app.by_id(request.args["id"]))
+    conn.execute(lookup(request.args["q"]))  # re-exported under another name
+"""
+SEARCH_FOUND = {("AIG101", 12), ("AIG102", 14), ("AIG102", 16), ("AIG101", 19), ("AIG101", 21)}
+# Inside the package: `from . import by_name` takes the name the package's __init__ gives.
+SIBLING = """\
+import sqlite3
+
+from flask import request
+
+from . import by_id, by_name
+
+
+def search():
+    conn = sqlite3.connect("app.db")
+    conn.execute(by_name(request.args["q"]))
+    conn.execute(by_id(request.args["id"]))
+"""
+
+
+@pytest.fixture
+def package(project):
+    (project / "app" / "__init__.py").write_text(PACKAGE_INIT)
+    (project / "app" / "shell.py").write_text(SHELL)
+    (project / "app" / "sibling.py").write_text(SIBLING)
+    (project / "search.py").write_text(SEARCH)
+    return project
+
+
+def _search(cli, project, *extra, file="search.py") -> set[tuple[str, int]]:
+    return _lines(cli, project, *extra, file=file)
+
+
+def test_package_re_exports_are_followed(cli, package):
+    """Relative, absolute, renamed and `import *` re-exports, `import app; app.f(...)`;
+    the sanitising functions and a private name (not given by `import *`) stay quiet."""
+    assert _search(cli, package, "--no-cache") == SEARCH_FOUND
+
+
+def test_a_name_the_package_gives_is_followed_from_inside_it(cli, package):
+    assert _search(cli, package, "--no-cache", file="app/sibling.py") == {("AIG101", 10)}
+
+
+def test_a_changed_re_export_source_rechecks_the_importer(cli, package):
+    """The package's __init__ and the modules it takes names from are in the cache key."""
+    assert _search(cli, package) == SEARCH_FOUND  # fills the cache
+    (package / "app" / "db.py").write_text(DB.replace("str(int(user_id))", "user_id"))
+    assert _search(cli, package) == SEARCH_FOUND | {("AIG101", 13), ("AIG101", 20)}
+    (package / "app" / "shell.py").write_text(SHELL.replace("shlex.quote(text)", "text"))
+    assert _search(cli, package) == SEARCH_FOUND | {
+        ("AIG101", 13), ("AIG101", 20), ("AIG102", 17)}
+    (package / "app" / "__init__.py").write_text(PACKAGE_INIT.replace("from .shell import *\n",
+                                                                     ""))
+    assert _search(cli, package) == SEARCH_FOUND - {("AIG102", 16)} | {
+        ("AIG101", 13), ("AIG101", 20)}
+
+
+def test_the_cache_key_covers_the_re_exports_of_the_names_taken(package):
+    """A file's key covers the modules a package's __init__ may take the file's names
+    from (`import *` may give any), and all of them when the package is imported whole."""
+    from aicodeguard.analysis.python.project_modules import dependencies
+
+    def re_exports(source: str, file: str = "x.py") -> dict[str, str]:
+        found = dependencies(str(package / file), source.encode())
+        return {spelled: os.path.relpath(path, package) for spelled, path in found.items()
+                if ">" in spelled}
+
+    shell, db, util = "app/shell.py", "app/db.py", "app/util.py"
+    assert re_exports("from app import echo\n") == {"app>.shell": shell}
+    assert re_exports("from app import lookup\n") == {"app>.db": db, "app>.shell": shell}
+    assert re_exports("import app\n") == {"app>.db": db, "app>app.util": util,
+                                           "app>.shell": shell}
+    assert re_exports("from . import by_name\n", "app/x.py") == {".>.db": db, ".>.shell": shell}
+    assert re_exports("from . import db\n", "app/x.py") == {}
+
+
+def test_a_re_export_through_a_link_is_not_read(cli, package, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "shell.py").write_text(SHELL)
+    os.remove(package / "app" / "shell.py")
+    os.symlink(outside / "shell.py", package / "app" / "shell.py")
+    assert _search(cli, package, "--no-cache") == SEARCH_FOUND - {("AIG102", 16)}
+
+
+def test_a_name_the_package_binds_itself_is_not_looked_up_further(cli, package):
+    """`by_name = ...` after the import, or a class of that name: not the imported
+    function any more."""
+    (package / "app" / "__init__.py").write_text(
+        PACKAGE_INIT + "by_name = None\n\n\nclass echo:\n    pass\n")
+    assert _search(cli, package, "--no-cache") == {("AIG102", 14), ("AIG101", 21)}
+
+
+CHAIN = "from flask import request\nimport os\nfrom deep import run\n\n\ndef go():\n" \
+        "    os.system('ls ' + run(request.args['d']))\n"
+
+
+def _chain(project, hops: int) -> None:
+    """`deep/__init__.py` re-exports `run` through `hops` packages to its definition."""
+    folder = project / "deep"
+    for _ in range(hops - 1):
+        folder.mkdir()
+        (folder / "__init__.py").write_text("from .next import run\n")
+        folder = folder / "next"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("from .defined import *\n")
+    (folder / "defined.py").write_text("def run(text):\n    return text\n")
+    (project / "chain.py").write_text(CHAIN)
+
+
+def test_three_re_exports_are_followed(cli, project):
+    _chain(project, 3)
+    assert _lines(cli, project, "--no-cache", file="chain.py") == {("AIG102", 7)}
+
+
+def test_a_fourth_re_export_is_not_followed(cli, project):
+    _chain(project, 4)
+    assert _lines(cli, project, "--no-cache", file="chain.py") == set()
+
+
+def test_a_cycle_of_re_exports_ends_quietly(cli, project):
+    loop = project / "deep"
+    (loop / "inner").mkdir(parents=True)
+    (loop / "__init__.py").write_text("from .inner import run\nfrom .inner import *\n")
+    (loop / "inner" / "__init__.py").write_text("from deep import run\nfrom deep import *\n")
+    (project / "chain.py").write_text(CHAIN)
+    result = cli("scan", "--format", "json", "--no-cache", "chain.py", cwd=project)
+    report = json.loads(result.out)
+    assert result.returncode in (0, 1), result.err
+    assert not [n for n in report["notes"] if n["level"] == "error"], report["notes"]
+    assert _lines(cli, project, "--no-cache", file="chain.py") == set()

@@ -39,9 +39,13 @@ def read_module(file: str) -> bytes | None:
     except OSError:
         return None
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_MODULE_BYTES:
             return None
-        data = handle.read(MAX_MODULE_BYTES + 1)
+        # sized by the file, not the bound: a 512 KB buffer per small module costs time
+        data = handle.read(status.st_size + 1)
+        if len(data) > status.st_size:  # it grew since: read on, still bounded
+            data += handle.read(MAX_MODULE_BYTES + 1 - len(data))
     return data if len(data) <= MAX_MODULE_BYTES else None
 
 

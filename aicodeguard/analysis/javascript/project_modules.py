@@ -7,8 +7,12 @@ file, then each of `EXTENSIONS`, then `index` files in a folder; `./db.js` also 
 `db.ts`), that file is read — a regular file inside the project, at most
 MAX_MODULE_BYTES, never run — parsed, and its exported functions are summarised with the
 file's own machinery (`functions.py`): which parameters reach the returned value, whether
-it returns untrusted data itself, and which parameters reach a sink inside it.  One level
-only: the module's own imports are not followed.  Parsed modules are kept per path and
+it returns untrusted data itself, and which parameters reach a sink inside it.  A name
+the module re-exports (`export { f } from './x'`, `export * from './x'`, a barrel
+`index.ts`, `module.exports = require('./x')`: `exports.re_exports`) is looked up in the
+module it names, hop by hop, at most MAX_HOPS re-exports and never the same module twice
+on one trail; that is name resolution, not a call.  One level only: the defining module's
+own calls into its imports are not followed.  Parsed modules are kept per path and
 content (LRU); reading and keeping modules is shared with Python (`project_files.py`).
 
 A sink is found by running the module's checks once per kind of data (request, LLM
@@ -20,8 +24,9 @@ comes first and says which parameters reach a sink at all: only the arguments in
 positions are traced at a call.
 
 The result cache must see what a finding rests on: `with_imports` adds the path and
-content of every module `dependencies` lists to a file's cache key, and the analysis
-reads only modules from that same list, so a changed module re-checks its importers.
+content of every module `dependencies` lists to a file's cache key — the modules the
+file imports, and those their re-exports lead to — and the analysis reads only modules
+from that same list, so a changed module (or barrel) re-checks its importers.
 """
 
 from __future__ import annotations
@@ -29,10 +34,16 @@ from __future__ import annotations
 import os
 import re
 
-from ..project_files import MAX_DEPENDENCIES, ParsedModules, inside, key_with_modules
+from ..project_files import (
+    MAX_DEPENDENCIES,
+    ParsedModules,
+    inside,
+    key_with_modules,
+    read_module,
+)
 from ..shared import Taint
 from ..source import SourceFile, project_root
-from .exports import exported_functions
+from .exports import WHOLE, exported_functions, re_exports, reexported_specifiers
 from .functions import is_builder, returned_constant, returned_values
 
 LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
@@ -43,17 +54,68 @@ _TS_FILES = (".ts", ".tsx", ".mts", ".cts")
 _COMPILED_TO = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",),
                 ".cjs": (".cts",)}
 _SPECIFIER = re.compile(rb"""(?:\bfrom|\brequire\s*\(|\bimport\s*\()\s*(['"])(\.\.?/[^'"\n]*)\1""")
+MAX_HOPS = 3  # re-exports followed from an imported module towards the defining one
+_TARGETS: dict[tuple, tuple[tuple[str, str], ...]] = {}  # what `_reexport_targets` found
+_TARGETS_LIMIT = 4096
 
 
 def dependencies(path: str, data: bytes) -> dict[str, str]:
     """Relative specifier as the importing file spells it (`./db`, `../lib/db`) -> the
     project file it names, for the first MAX_DEPENDENCIES specifiers of the file's
-    `import ... from`, `require()` and `import()`."""
+    `import ... from`, `require()` and `import()`; then the modules their re-exports lead
+    to (`./lib > ./db`, `_reexported`)."""
     place = _place(path)
     if place is None:
         return {}
     found = {specifier: _resolve(place, specifier) for specifier in specifiers(data)}
-    return {specifier: file for specifier, file in found.items() if file is not None}
+    direct = {specifier: file for specifier, file in found.items() if file is not None}
+    return {**direct, **_reexported(direct, place[2])}
+
+
+def _reexported(direct: dict[str, str], top: str) -> dict[str, str]:
+    """Spelling (`./lib > ./db`) -> module, for the modules that re-exports in the
+    `direct` ones lead to, breadth first: at most MAX_HOPS hops and MAX_DEPENDENCIES
+    modules, each once."""
+    found: dict[str, str] = {}
+    seen = set(direct.values())
+    layer = list(direct.items())
+    for _ in range(MAX_HOPS):
+        following = []
+        for spelled, file in layer:
+            for specifier, target in _reexport_targets(file, top):
+                if target in seen:
+                    continue
+                if len(found) >= MAX_DEPENDENCIES:
+                    return found
+                seen.add(target)
+                hop = f"{spelled} > {specifier}"
+                found[hop] = target
+                following.append((hop, target))
+        layer = following
+    return found
+
+
+def _reexport_targets(file: str, top: str) -> tuple[tuple[str, str], ...]:
+    """(specifier, module) for each re-export of `file` that names a project module.
+    Every file that imports a barrel asks this for its cache key, so the answer is kept
+    per process while the file's size, inode and modification time stay the same (as
+    `project_root` keeps project roots); the analysis resolves each hop afresh and
+    follows it only when the module is among those."""
+    try:
+        info = os.lstat(file)
+    except OSError:
+        return ()
+    key = (file, top, info.st_ino, info.st_size, info.st_mtime_ns)
+    found = _TARGETS.get(key)
+    if found is None:
+        place = _module_place(file, top)
+        resolved = ((specifier, _resolve(place, specifier))
+                    for specifier in reexported_specifiers(read_module(file) or b""))
+        found = tuple((specifier, target) for specifier, target in resolved if target)
+        if len(_TARGETS) >= _TARGETS_LIMIT:  # a long-lived language server
+            _TARGETS.clear()
+        _TARGETS[key] = found
+    return found
 
 
 def specifiers(data: bytes) -> list[str]:
@@ -73,7 +135,13 @@ def _place(path: str) -> tuple[str, tuple[str, ...], str] | None:
     root = project_root(folder)
     if root is None:
         return None
-    return folder, _TS_FIRST if path.endswith(_TS_FILES) else EXTENSIONS, os.path.realpath(root)
+    return _module_place(path, os.path.realpath(root))
+
+
+def _module_place(path: str, top: str) -> tuple[str, tuple[str, ...], str]:
+    """`_place` for a file under `top`, the importing file's real project root."""
+    return (os.path.dirname(os.path.abspath(path)),
+            _TS_FIRST if path.endswith(_TS_FILES) else EXTENSIONS, top)
 
 
 def _resolve(place: tuple[str, tuple[str, ...], str], specifier: str) -> str | None:
@@ -143,16 +211,55 @@ def _imported(ctx, qualname: str) -> Imported | None:
         names = ctx.memo[("specifiers",)] = specifiers(ctx.source.data)
     for specifier in names:  # the same list `with_imports` covers, resolved on demand
         if qualname == specifier:
-            name = "default"
-        elif qualname.startswith(specifier + ".") and "." not in qualname[len(specifier) + 1:]:
-            name = qualname[len(specifier) + 1:]
+            path = ("default",)
+        elif qualname.startswith(specifier + "."):
+            path = tuple(qualname[len(specifier) + 1:].split("."))  # `ns.f` via `export * as ns`
         else:
             continue
         module = _imported_module(ctx, specifier)
-        function = module.exports.get(name) if module is not None else None
-        if function is not None:
-            return Imported(module, function, name, module.ctx.source.path)
+        found = _defined(ctx, module, path, ()) if module is not None else None
+        if found is not None:
+            return found
     return None
+
+
+def _defined(ctx, module: _Module, path: tuple[str, ...], trail: tuple[str, ...]):
+    """The function `path` (`f`, or `ns.f` through a namespace) names in `module`,
+    following its re-exports; `trail` holds the modules re-exporting it so far."""
+    name, rest = path[0], path[1:]
+    function = module.exports.get(name) if not rest else None
+    if function is not None:
+        return Imported(module, function, name, module.file)
+    if len(trail) >= MAX_HOPS or module.file in trail:
+        return None
+    trail = (*trail, module.file)
+    specifier, there = module.reexports.named.get(name, (None, None))
+    if specifier is not None:
+        inner = (rest or ("default",)) if there == WHOLE else (there, *rest)
+        return _through(ctx, module, specifier, inner, trail)
+    for specifier in module.reexports.stars if name != "default" else ():
+        found = _through(ctx, module, specifier, path, trail, star=True)
+        if found is not None:
+            return found
+    return None
+
+
+def _through(ctx, module: _Module, specifier: str, path: tuple[str, ...], trail,
+             star: bool = False):
+    """`path` in the module `specifier` names from `module`, if the cache key covers it.
+    Behind `export *`, a module that neither spells the name nor re-exports anything is
+    not parsed: a barrel may gather dozens."""
+    reachable = ctx.memo.get(("reexported",))
+    if reachable is None:
+        reachable = ctx.memo[("reexported",)] = frozenset(
+            dependencies(ctx.source.path, ctx.source.data).values())
+    top = ctx.memo[("place",)][2]
+    file = _resolve(_module_place(module.file, top), specifier)
+    if file not in reachable or star and not _reexport_targets(file, top) and \
+            path[0].encode() not in (read_module(file) or b""):
+        return None
+    target = _module(file)
+    return _defined(ctx, target, path, trail) if target is not None else None
 
 
 def _imported_module(ctx, specifier: str) -> _Module | None:
@@ -189,13 +296,15 @@ class Probe:
 
 
 class _Module:
-    """One parsed project module: its context and its exported functions by name
-    (`default` for the default export)."""
+    """One parsed project module: its context, its exported functions by name (`default`
+    for the default export) and what it re-exports."""
 
     def __init__(self, ctx, captures):
         self.ctx = ctx
+        self.file = ctx.source.path
         self.captures = captures
         self.exports = exported_functions(ctx)
+        self.reexports = re_exports(ctx, specifiers(ctx.source.data))
         self._returns: dict[int, tuple] = {}
         self._sinks: dict[str, dict] = {}
 

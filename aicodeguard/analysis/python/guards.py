@@ -311,35 +311,66 @@ def _dead_cases(ctx: PyContext, statement) -> list[tuple[int, int]]:
 
 def _pattern_outcome(ctx: PyContext, pattern, subject) -> bool | None:
     """Whether a case pattern matches a constant subject: True surely, False never, None
-    when the patterns are not literals, `_` or a capture (`Point(x=1)`, `Color.RED`,
-    `[1, 2]`, `1+2j`): those are not folded."""
-    outcome = False
-    for nodes in _alternatives(pattern):
-        kinds = [node.type for node in nodes]
-        if kinds == ["_"] or kinds == ["dotted_name"] and nodes[0].named_child_count == 1:
-            return True  # the wildcard, or a capture pattern (`case other:`)
-        value = UNKNOWN
-        if kinds in (["-", "integer"], ["-", "float"]):
-            value = ctx.literal(nodes[1])
-            value = -value if isinstance(value, (int, float)) else UNKNOWN
-        elif len(nodes) == 1 and _only_constants(nodes[0]):
-            value = ctx.literal(nodes[0])
-        if value is UNKNOWN:
-            outcome = None
-        elif folding.literal_pattern_matches(subject, value):
-            return True
+    when unsure.  An or-pattern matches when one of its alternatives does, `p as name`
+    and `(p)` when `p` does; the wildcard and a capture (`case other:`) always match, a
+    literal by `folding.literal_pattern_matches`.  Other patterns (`Point(x=1)`,
+    `Color.RED`, `[1, 2]`, `1+2j`) are not folded."""
+    outcome, stack, budget = False, [[pattern]], _FOLD_BUDGET
+    while stack:
+        nodes = stack.pop()
+        budget -= len(nodes)
+        if budget < 0:
+            return None
+        inner = _grouped(nodes)
+        if inner is not None:
+            stack.append([inner])
+        elif len(nodes) == 1 and nodes[0].type == "union_pattern":
+            stack.extend(_alternatives(nodes[0]))
+        else:
+            matches = _alternative_matches(ctx, nodes, subject)
+            if matches:
+                return True
+            if matches is None:
+                outcome = None
     return outcome
 
 
-def _alternatives(pattern) -> list[list]:
-    """The alternatives of a case pattern (`1 | -2 | _`), each as the nodes it is made of."""
-    node = pattern
-    while node.type == "case_pattern" and node.child_count == 1 and node.named_child_count == 1:
-        node = node.named_children[0]
-    if node.type != "union_pattern":
-        return [node.children if node.type == "case_pattern" else [node]]
+def _grouped(nodes: list):
+    """The pattern a wrapper holds: `case_pattern` around one pattern, `p as name`, a
+    parenthesised `(p)` (not the tuple `(p,)`); else None."""
+    if len(nodes) != 1:
+        return None
+    node = nodes[0]
+    if node.type == "case_pattern" and node.child_count == 1 or node.type == "as_pattern":
+        return node.children[0]
+    if node.type == "case_pattern":
+        return None
+    if node.type == "tuple_pattern" and [c.type for c in node.children] == [
+            "(", "case_pattern", ")"]:
+        return node.children[1]
+    return None
+
+
+def _alternative_matches(ctx: PyContext, nodes: list, subject) -> bool | None:
+    """One alternative made of `nodes` (`_`, `other`, `"a"`, `-2` as two nodes)."""
+    if len(nodes) == 1 and nodes[0].type == "case_pattern":
+        nodes = nodes[0].children  # `case -2:`: the sign and the number
+    kinds = [node.type for node in nodes]
+    if kinds == ["_"] or kinds == ["dotted_name"] and nodes[0].named_child_count == 1:
+        return True  # the wildcard, or a capture pattern (`case other:`)
+    value = UNKNOWN
+    if kinds in (["-", "integer"], ["-", "float"]):
+        value = ctx.literal(nodes[1])
+        value = -value if isinstance(value, (int, float)) else UNKNOWN
+    elif len(nodes) == 1 and _only_constants(nodes[0]):
+        value = ctx.literal(nodes[0])
+    return None if value is UNKNOWN else folding.literal_pattern_matches(subject, value)
+
+
+def _alternatives(union) -> list[list]:
+    """The alternatives of an or-pattern (`1 | -2 | _`), each as the nodes it is made of."""
     found: list[list] = [[]]
-    for child in node.children:
+    for child in union.children:
         if child.type == "|":
             found.append([])
         else:

@@ -1,9 +1,10 @@
 """Sinks inside functions of the project's own modules, reported where the data goes in.
 
-`runQuery(req.query.id)` after `import { runQuery } from './db'`, where `runQuery` builds
-SQL from its parameter: the finding the module's own check would make with request data
-in that parameter is reported at this call, with the sink's place in the module as a
-related location (`analysis/javascript/project_modules.py` finds it).  As for the file's
+`runQuery(req.query.id)` after `import { runQuery } from './db'` (or from a barrel that
+re-exports it), where `runQuery` builds SQL from its parameter: the finding the module's
+own check would make with request data in that parameter is reported at this call, with
+the sink's place in the module that defines the function as a related location
+(`analysis/javascript/project_modules.py` finds it).  As for the file's
 own helpers, an argument the caller tested in an `if` first does not count.
 """
 
