@@ -307,6 +307,15 @@ def test_markdown_reads_code_fences_only():
     assert marked(result, text) == ["colourama", "crossenv", "torch"]
 
 
+def test_npm_alias_installs_the_package_after_npm_colon():
+    text = ("npm install jquery3@npm:jquery@3 my-react@npm:react\n"
+            "pnpm add @me/db@npm:@scope/db-driver@^2 npa@npm:npm-package-arg\n")
+    result = refs("setup.sh", text)
+    assert [(n, line) for n, _, line in names(result)] == [
+        ("jquery", 1), ("react", 1), ("@scope/db-driver", 2), ("npm-package-arg", 2)]
+    assert marked(result, text) == ["jquery", "react", "@scope/db-driver", "npm-package-arg"]
+
+
 def test_notebook_cells_install_lines_and_imports_on_file_lines():
     notebook = {"cells": [
         {"cell_type": "code", "source": ["!pip install pandas sklearn\n", "import numpy as np\n",

@@ -42,6 +42,7 @@ _VALUE_FLAGS = frozenset({
     "--optional", "--only-binary", "--no-binary", "--save-prefix", "--package", "--directory",
 })
 _PIP_MANAGERS = ("pip", "uv")
+_NPM_ALIAS = "@npm:"  # `<alias>@npm:<name>[@range]`: the package installed is <name>
 
 
 def install_refs(source: SourceFile, text: str, base: int = 0, kind: str = "shell"):
@@ -67,7 +68,8 @@ def install_refs(source: SourceFile, text: str, base: int = 0, kind: str = "shel
             name = _package(value, ecosystem)
             if name is None:
                 continue
-            start = token.start() + value.find(name)
+            alias = value.find(_NPM_ALIAS) if ecosystem == NPM else -1
+            start = token.start() + value.find(name, alias + 1)
             refs.append(ImportRef(name, ecosystem, _location(source, text, base, start, name),
                                   kind))
     return refs
@@ -82,6 +84,9 @@ def _package(token: str, ecosystem: str) -> str | None:
         if at and name and "://" not in rest and not rest.startswith("file:"):
             token = name  # Poetry/uv `name@^1.2`; `name@url` comes from the URL
         return requirement_name(token)
+    alias, marker, target = token.partition(_NPM_ALIAS)
+    if marker and alias:
+        token = target  # `npm install jquery3@npm:jquery@3` installs `jquery`
     if token.startswith(("file:", "link:", "git", "http")) or token.endswith((".tgz", ".tar.gz")):
         return None
     if not token.startswith("@") and "/" in token:
