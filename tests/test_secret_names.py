@@ -13,6 +13,7 @@ import pytest
 from aicodeguard.analysis.secret_names import (
     is_hard_coded_secret,
     is_password_name,
+    is_public_key,
     is_placeholder,
     is_secret_name,
     is_security_name,
@@ -80,3 +81,25 @@ def test_secret_value_never_printed(tmp_path, fmt):
         findings = json.loads(result.stdout)["findings"]
         assert [f["rule_id"] for f in findings] == ["AIG301", "AIG301"]
         assert all(f"…({len(secret)} chars)" in f["snippet"] for f in findings)
+
+
+EC_PUBLIC = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEC21xJCEmW1dv5WpSrMHtG7alTAvQju856I6J0d7UBP8SVl1DeDhHqyVoEOWZUpjonOmuXW4y0vYggsn8bRmZyg=="
+ED25519_PUBLIC = "MCowBQYDK2VwAyEA9Kyygaqz8SyG7wpbHQeT8sHFkg6mCdVDBfkxq68+xmI="
+EC_PRIVATE_PKCS8 = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrDp2TMsHQxUVOpAZJWvAp4Xnu8gZYVebNWFmkomAHmChRANCAAQLbXEkISZbV2/lalKswe0btqVMC9CO7znojonR3tQE/xJWXUN4OEerJWgQ5ZlSmOic6a5dbjLS9iCCyfxtGZnK"
+
+
+@pytest.mark.parametrize("value, public", [
+    (EC_PUBLIC, True), (ED25519_PUBLIC, True),  # SubjectPublicKeyInfo, base64 DER
+    ("-----BEGIN PUBLIC KEY-----" + ED25519_PUBLIC, True),
+    ("-----BEGIN CERTIFICATE-----\nMIIB...", True),
+    ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq2 deploy@ci", True),
+    (EC_PRIVATE_PKCS8, False),  # starts with a version INTEGER
+    ("-----BEGIN PRIVATE KEY-----" + EC_PRIVATE_PKCS8, False),
+    (EC_PUBLIC[:-8], False),  # cut short: not one whole DER element
+    ("MvQF6J15KxT2bq9LmZ4wR8yN3cH7dJ0sA1eU6iO5pG", False),  # random, not DER
+])
+def test_public_keys_are_not_secrets(value, public):
+    assert is_public_key(value) is public
+    if public:
+        assert not is_hard_coded_secret("key", value)
+        assert not looks_like_real_secret(value)

@@ -11,6 +11,8 @@ the word tables below; names are split into lower-case words first
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from functools import lru_cache
@@ -115,6 +117,62 @@ _FIELD_NAME_WORDS = frozenset({"x", "user", "new", "old", "current", "confirm", 
 KNOWN_SECRET_PREFIXES = ("sk-", "sk_live_", "rk_live_", "ghp_", "gho_", "ghs_", "github_pat_",
                          "xoxb-", "xoxp-", "akia", "asia", "aiza", "glpat-", "-----begin",
                          "hf_", "eyj")
+
+
+# Public material: a PEM block anyone may hold, or an OpenSSH public key line.
+_PUBLIC_PEM = re.compile(r"^-----BEGIN (?:(?:RSA |EC |SSH2 |PGP )?PUBLIC KEY(?: BLOCK)?|"
+                         r"CERTIFICATE)-----")
+_OPENSSH_PUBLIC = ("ssh-rsa ", "ssh-dss ", "ssh-ed25519 ", "ecdsa-sha2-", "sk-ssh-ed25519@",
+                   "sk-ecdsa-sha2-")
+_DER_SEQUENCE, _DER_BIT_STRING = 0x30, 0x03
+
+
+def is_public_key(value: str) -> bool:
+    """A public key or certificate, which is no secret however random it looks: a PEM
+    block with a public header, an OpenSSH public key, or base64 DER whose outer SEQUENCE
+    starts with an algorithm SEQUENCE and ends with a BIT STRING (SubjectPublicKeyInfo,
+    X.509).  Private key encodings start with a version INTEGER (PKCS#1, PKCS#8, SEC1) or
+    end with an OCTET STRING (encrypted PKCS#8), so they stay secrets."""
+    text = value.strip()
+    if _PUBLIC_PEM.match(text) or text.startswith(_OPENSSH_PUBLIC):
+        return True
+    if len(text) < 40 or not text.startswith("M"):  # base64 of a long DER SEQUENCE
+        return False
+    try:
+        der = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    tags = _der_children(der)
+    return len(tags) >= 2 and tags[0] == _DER_SEQUENCE and tags[-1] == _DER_BIT_STRING
+
+
+def _der_children(der: bytes) -> list[int]:
+    """The tags of the children of a DER SEQUENCE that spans all of `der` ([] otherwise)."""
+    outer = _der_element(der, 0)
+    if outer is None or der[0] != _DER_SEQUENCE or outer[1] != len(der):
+        return []
+    tags, position = [], outer[0]
+    while position < len(der):
+        element = _der_element(der, position)
+        if element is None:
+            return []
+        tags.append(der[position])
+        position = element[1]
+    return tags
+
+
+def _der_element(der: bytes, start: int) -> tuple[int, int] | None:
+    """(where the content starts, where the element ends) of the element at `start`."""
+    if start + 2 > len(der):
+        return None
+    length, position = der[start + 1], start + 2
+    if length & 0x80:
+        size = length & 0x7F
+        if not 1 <= size <= 4 or position + size > len(der):
+            return None
+        length, position = int.from_bytes(der[position:position + size], "big"), position + size
+    end = position + length
+    return (position, end) if end <= len(der) else None
 
 
 @lru_cache(maxsize=NAME_CACHE_SIZE)
@@ -250,7 +308,7 @@ def looks_like_real_secret(value: str) -> bool:
     """Random-looking (letters mixed with digits, high entropy) or of a known
     credential format: not a word or phrase someone typed."""
     text = value.strip()
-    if is_placeholder(text) or is_plain_text(text):
+    if is_placeholder(text) or is_plain_text(text) or is_public_key(text):
         return False
     if text.lower().startswith(KNOWN_SECRET_PREFIXES) and len(text) >= 16:
         return True
@@ -269,7 +327,8 @@ def is_hard_coded_secret(name: str, value: str, *, passed: bool = False) -> bool
     plain `key` (`key = "vQF6J15K..."`, not `key = "created_at"`).  `passed`:
     see `is_plain_text`."""
     text = value.strip()
-    if len(text) < 3 or is_placeholder(text) or is_plain_text(text, name, passed=passed):
+    if len(text) < 3 or is_placeholder(text) or is_plain_text(text, name, passed=passed) \
+            or is_public_key(text):
         return False
     if not is_secret_name(name):
         return may_hold_secret(name) and len(text) >= 16 and looks_like_real_secret(text)
