@@ -57,6 +57,9 @@ CONSTANT = "constant"  # built only from constants or the module's own data
 PATTERN = "pattern"  # the shape itself is the problem (`verify=False`, `yaml.load`)
 SECRET = "secret"  # a literal credential (by its name or setting)
 KNOWN_SECRET = "known-secret"  # a token in its provider's format, a private key block
+# Added to "parameter" evidence of code-execution and deserialization sinks outside
+# application code ("parameter+library"): low confidence.
+LIBRARY = "library"
 EVIDENCE_CONFIDENCE = {REMOTE_INPUT: Confidence.HIGH, LOCAL_INPUT: Confidence.MEDIUM,
                        PARAMETER: Confidence.MEDIUM, CONSTANT: Confidence.LOW}
 # Where a finding sits can make it unlikely to matter ("test", "generated": see

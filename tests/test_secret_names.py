@@ -13,8 +13,8 @@ import pytest
 from aicodeguard.analysis.secret_names import (
     is_hard_coded_secret,
     is_password_name,
-    is_public_key,
     is_placeholder,
+    is_public_key,
     is_secret_name,
     is_security_name,
     looks_like_real_secret,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..model import (
     CONSTANT,
+    LIBRARY,
     LOCAL_INPUT,
     PARAMETER,
     REMOTE_INPUT,
@@ -246,3 +247,12 @@ class ReportingContext:
 
     def location(self, node):
         return self.source.node_location(node)
+
+    def library_evidence(self, evidence: str) -> str:
+        """"parameter" evidence outside application code (`is_application`, per language)
+        becomes "parameter+library" (low confidence): for sinks where running or loading
+        what the caller passes is the usual contract of a library function (a debugger, a
+        template engine, a module loader, a cache)."""
+        if evidence == PARAMETER and not self.is_application:
+            return f"{evidence}+{LIBRARY}"
+        return evidence

@@ -18,6 +18,7 @@ from ..source import SourceFile
 from . import arrays, functions, values
 from .calls import Call
 from .collect import Binding, Collector
+from .file_kind import is_application
 from .project_modules import imported_function
 from .values import VALUE_BINDINGS, unwrap
 
@@ -53,6 +54,22 @@ class JsContext(ReportingContext, Collector):
         self.probe = None  # parameters standing for untrusted data (`project_modules.Probe`)
         self._element_depth = 0  # array reads being replayed inside one another
         self.set_functions(())
+
+    def imported_modules(self) -> frozenset[str]:
+        """The modules the file imports or requires (`require('fastify')()` binds no
+        import name, so the `require` calls are read too)."""
+        found = self.memo.get(("imported-modules",))
+        if found is None:
+            modules = {module.partition(".")[0] for module in self.imports.values()}
+            modules.update(self.required_module(call)
+                           for call in self.calls_by_name.get("require", ()))
+            found = self.memo[("imported-modules",)] = frozenset(modules - {None})
+        return found
+
+    @property
+    def is_application(self) -> bool:
+        """Whether the file serves outside parties (`file_kind.is_application`)."""
+        return is_application(self.imported_modules(), self.calls_by_name)
 
     # -- text and names -----------------------------------------------------
     def text(self, node) -> str:

@@ -16,6 +16,17 @@ TEST_PACKAGES = frozenset({
     "jasmine", "@playwright/test", "cypress", "sinon", "supertest", "@testing-library/react",
     "@testing-library/jest-dom", "@testing-library/user-event", "@testing-library/dom",
 })
+# Modules whose import marks code that serves outside parties (as Python's
+# `APPLICATION_MODULES`): server frameworks, LLM clients.  A name ending in "/" is a scope;
+# others match the module or its subpaths (`next/server`).  Node's `http`/`https` serve
+# only through `createServer` (`SERVER_CALLS`): importing them is as often a client.
+APPLICATION_MODULES = (
+    "express", "koa", "koa-router", "@koa/", "fastify", "@hapi/", "hapi", "restify", "polka",
+    "hono", "router", "next", "@nestjs/", "socket.io", "ws", "openai", "@anthropic-ai/",
+    "@google/generative-ai", "ai", "@ai-sdk/", "langchain", "@langchain/", "ollama",
+    "@mistralai/", "cohere-ai",
+)
+SERVER_CALLS = frozenset({"createServer", "createSecureServer"})
 # Global functions of jest, mocha, jasmine and vitest that declare tests.
 TEST_GLOBALS = frozenset({"describe", "it", "test", "suite"})
 _CALL_STATEMENTS = frozenset({"expression_statement"})
@@ -33,6 +44,14 @@ def js_file_context(data: bytes, imported: set[str], root,
     if is_generated(data):
         found.add(GENERATED)
     return frozenset(found)
+
+
+def is_application(modules, called) -> bool:
+    """`modules`: the module specifiers a file imports or requires; `called`: the names of
+    the functions and methods it calls."""
+    return not SERVER_CALLS.isdisjoint(called) or any(
+        module == name or module.startswith(name if name.endswith("/") else name + "/")
+        for module in modules for name in APPLICATION_MODULES)
 
 
 def _declares_tests(root) -> bool:

@@ -70,14 +70,8 @@ def _is_handler(ctx, function) -> bool:
 
 
 def _serves_http(ctx) -> bool:
-    """Does the file import or require a server framework (see `SERVER_MODULES`)?
-    (`require('fastify')()` binds no import name, so the `require` calls are read too.)"""
-    found = ctx.memo.get(("serves-http",))
-    if found is None:
-        modules = {module.partition(".")[0] for module in ctx.imports.values()}
-        modules.update(ctx.required_module(call) for call in ctx.calls_by_name.get("require", ()))
-        found = ctx.memo[("serves-http",)] = not modules.isdisjoint(SERVER_MODULES)
-    return found
+    """Does the file import or require a server framework (see `SERVER_MODULES`)?"""
+    return not ctx.imported_modules().isdisjoint(SERVER_MODULES)
 
 
 def _registered_by_route_call(ctx, arguments, function) -> bool:

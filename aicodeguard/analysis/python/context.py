@@ -132,17 +132,6 @@ class PyContext(ReportingContext):
             self._application = is_application({*self.imports.values(), *self.star_imports})
         return self._application
 
-    def library_evidence(self, evidence: str) -> str:
-        """"parameter" evidence outside application code becomes "parameter+library" (low
-        confidence): for sinks where running or loading what the caller passes is the
-        usual contract of a library function (a debugger, a template engine, a cache)."""
-        from ...model import PARAMETER
-        from .file_kind import LIBRARY
-
-        if evidence == PARAMETER and not self.is_application:
-            return f"{evidence}+{LIBRARY}"
-        return evidence
-
     # -- text and names -------------------------------------------------
     def text(self, node) -> str:
         return self.source.data[node.start_byte:node.end_byte].decode("utf-8", "replace")

@@ -13,7 +13,7 @@ Application code (`is_application`) is a module that serves outside parties: it 
 web framework or server, or an LLM client.  Elsewhere a function parameter is what the
 function's caller passes, so a parameter reaching a code-execution or unpickling sink is
 the function's contract (a debugger running the statement it is given, a profiler
-running the command it is handed) more often than a flaw; see `LIBRARY`.  A caller in
+running the command it is handed) more often than a flaw; see `model.LIBRARY`.  A caller in
 the same file that passes user input (`calc(input())`) is followed instead
 (`callers.caller_taint`).  Reading `sys.argv` is not a sign: most library modules have a
 command-line `main()`.
@@ -27,9 +27,6 @@ import re
 TEST = "test"
 GENERATED = "generated"
 EXAMPLE = "example"
-# Added to "parameter" evidence of code-execution and deserialization sinks outside
-# application code ("parameter+library"): low confidence.
-LIBRARY = "library"
 # Folders (relative to the project root) whose code shows how to use the project.
 EXAMPLE_FOLDERS = frozenset({"examples", "example", "demo", "demos", "docs", "doc"})
 # Top-level modules (or dotted prefixes) whose import marks code that serves outside

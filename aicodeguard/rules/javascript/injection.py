@@ -125,12 +125,14 @@ def code_call(ctx, call) -> None:
         report_sink(ctx, CODE_INJECTION, source,
                     f"{language} {what} is run by `{_code_name(call)}`; whoever controls the "
                     "value runs any code here: parse data with `JSON.parse` or dispatch to a "
-                    "fixed set of functions", found.taint, llm_rule=LLM_OUTPUT_TO_CODE)
+                    "fixed set of functions", found.taint, llm_rule=LLM_OUTPUT_TO_CODE,
+                    library=True)
         return
     report_sink(ctx, CODE_INJECTION, source,
                 f"a non-constant value is run as {language} by `{_code_name(call)}`; if any "
                 "caller passes outside data it runs any code: parse data with `JSON.parse` "
-                "instead", None, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM)
+                "instead", None, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM,
+                library=True)
 
 
 def _report_read(ctx, call, source, found) -> bool:

@@ -17,9 +17,6 @@ HMAC_CALLS = frozenset({"crypto.createHmac", "crypto.subtle.sign"})
 HASH_CALLS = frozenset({"crypto.createHash"})
 # Header readers: `req.get('X-Signature')`, `req.header(...)`, `headers.get(...)`.
 HEADER_METHODS = frozenset({"get", "header", "getHeader", "param"})
-# Frameworks whose handlers receive outside requests: name-only evidence is enough there.
-SERVER_MODULES = ("express", "koa", "fastify", "@hapi/", "next", "hono", "@nestjs/",
-                  "http", "node:http")
 _MAX_FOLLOW = 3
 
 
@@ -35,7 +32,7 @@ def timing_unsafe_comparison(ctx, node) -> None:
         return
     _add_request(ctx, left, ours)
     _add_request(ctx, right, theirs)
-    confidence = judge(ours, theirs, _serves_requests(ctx))
+    confidence = judge(ours, theirs, ctx.is_application)  # name-only evidence is enough there
     if confidence is None:
         return
     ctx.report(TIMING_UNSAFE_COMPARISON, node,
@@ -109,14 +106,6 @@ def _add_request(ctx, node, found: set[str]) -> None:
     taint = ctx.taint(node)
     if taint is not None and taint.is_remote:
         found.add(REQUEST)
-
-
-def _serves_requests(ctx) -> bool:
-    serves = ctx.memo.get(("AIG214", "server"))
-    if serves is None:
-        serves = ctx.memo[("AIG214", "server")] = any(
-            module.startswith(SERVER_MODULES) for module in ctx.imports.values())
-    return serves
 
 
 def _short(ctx, node, limit: int = 50) -> str:
