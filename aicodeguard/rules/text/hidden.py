@@ -75,12 +75,18 @@ def _hidden_runs(source: SourceFile, code: CodeMap):
             finding = _tags(source, start, end, codes, before)
             if finding is not None:
                 yield finding
-        if sum(1 for c in codes if variation_byte(c) is not None) >= 2:
+        selectors = [c for c in codes if variation_byte(c) is not None]
+        if len(selectors) >= 2 and len(set(selectors)) > 1 or len(selectors) > REPEATED_SELECTOR:
             yield _variation_payload(source, start, end, codes)
         yield from _bidi(source, code, start, codes)
         finding = _invisible(source, code, start, codes, before, after)
         if finding is not None:
             yield finding
+
+
+# One selector repeated (U+FE0F twice after an emoji, typed by an editor or a keyboard)
+# carries no message; a run longer than this of it is still reported.
+REPEATED_SELECTOR = 8
 
 
 def _char_before(data: bytes, offset: int) -> str:
