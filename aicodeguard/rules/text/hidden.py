@@ -39,6 +39,9 @@ from .unicode_data import (
 PREVIEW = 80  # characters of a decoded payload shown in a message
 # A run of this many invisible characters is a payload (zero-width steganography), not a typo.
 INVISIBLE_RUN = 2
+# One character repeated (U+FE0F twice after an emoji, U+200B twice in a translation: what
+# editors, keyboards and translators leave) carries no message; longer runs of it still count.
+REPEATED_CHARACTER = 8
 # Emoji and other pictographs: joiners and variation selectors belong next to them.
 _PICTOGRAPHS = ((0x2600, 0x27BF), (0x1F000, 0x1FAFF), (0x2300, 0x23FF), (0x2B00, 0x2BFF))
 
@@ -76,7 +79,7 @@ def _hidden_runs(source: SourceFile, code: CodeMap):
             if finding is not None:
                 yield finding
         selectors = [c for c in codes if variation_byte(c) is not None]
-        if len(selectors) >= 2 and len(set(selectors)) > 1 or len(selectors) > REPEATED_SELECTOR:
+        if len(selectors) >= 2 and _carries_data(selectors):
             yield _variation_payload(source, start, end, codes)
         yield from _bidi(source, code, start, codes)
         finding = _invisible(source, code, start, codes, before, after)
@@ -84,9 +87,11 @@ def _hidden_runs(source: SourceFile, code: CodeMap):
             yield finding
 
 
-# One selector repeated (U+FE0F twice after an emoji, typed by an editor or a keyboard)
-# carries no message; a run longer than this of it is still reported.
-REPEATED_SELECTOR = 8
+
+
+def _carries_data(run: list[int]) -> bool:
+    """Whether a run of invisible characters can spell anything (see REPEATED_CHARACTER)."""
+    return len(set(run)) > 1 or len(run) > REPEATED_CHARACTER
 
 
 def _char_before(data: bytes, offset: int) -> str:
@@ -203,7 +208,7 @@ def _invisible(source: SourceFile, code: CodeMap, start: int, codes: list[int],
                  and variation_byte(c) is None]
     if not invisible:
         return None
-    if len(invisible) >= INVISIBLE_RUN:
+    if len(invisible) >= INVISIBLE_RUN and _carries_data(invisible):
         why = (f"starts a run of {len(invisible)} invisible characters, enough to encode "
                "hidden data")
     elif before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
