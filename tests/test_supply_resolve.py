@@ -201,3 +201,19 @@ def test_project_at_the_filesystem_root_terminates():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "done", result.stderr
+
+
+def test_typescript_imports_of_types_only_packages(tmp_path):
+    """TypeScript reads `import * as estree from 'estree'` from `@types/estree`: declared or
+    installed, it settles the import; in JavaScript, and without it, the name is judged."""
+    write(tmp_path, {
+        "package.json": '{"name": "web", "devDependencies": {"@types/zzqtypes": "^1", '
+                        '"@types/zzq__scoped": "^1"}}',
+        "node_modules/@types/zzqinstalled/package.json": "{}",
+        "src/types.d.ts": "import * as t from 'zzqtypes';\nimport s from '@zzq/scoped';\n"
+                          "import i from 'zzqinstalled';\nimport u from 'zzqnotypes';\n",
+        "src/run.js": "import t from 'zzqtypes';\n",
+    })
+    judged = {(path, line) for path, line, _ in supply_findings(tmp_path)
+              if path.startswith("src")}  # unknown npm names offline: unverified (AIG607)
+    assert judged == {("src/types.d.ts", 4), ("src/run.js", 1)}

@@ -31,6 +31,8 @@ IMPORT_SOURCES = frozenset({"import", "optional-import", "deferred-import", "dyn
 # function is not guarded: it fails as surely when that code runs, and an invented name
 # there is as registrable as anywhere.
 GUARDED_SOURCES = frozenset({"optional-import"})
+# Languages whose imports may name only a package's types (`@types/<name>`).
+TYPED_LANGUAGES = frozenset({"typescript", "tsx"})
 
 
 def _pattern_key(ecosystem: str, name: str) -> str:
@@ -52,6 +54,12 @@ def matches(patterns, ecosystem: str, name: str) -> bool:
         if fnmatch.fnmatchcase(key, _pattern_key(ecosystem, pattern)):
             return True
     return False
+
+
+def types_package(name: str) -> str:
+    """The DefinitelyTyped package TypeScript reads for an import of `name`
+    (`estree` -> `@types/estree`, `@babel/core` -> `@types/babel__core`)."""
+    return "@types/" + (name[1:].replace("/", "__") if name.startswith("@") else name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +176,10 @@ class Resolver:
             return Subject(result, ref, NPM, name, name, True, True)
         folders = project.node_folders or [project.root]
         here = os.path.dirname(os.path.abspath(result.path))
+        types = types_package(name) if result.language in TYPED_LANGUAGES else None
+        if types is not None and (types in project.declared[NPM]
+                                  or npm_installed(types, [*folders, here])):
+            return None  # `import * as estree from 'estree'` in TypeScript: `@types/estree`
         if npm_installed(name, [*folders, here]):
             return Subject(result, ref, NPM, name, name, False, False, name)
         return Subject(result, ref, NPM, name, name, True, False, name)
