@@ -107,7 +107,9 @@ _TEMPLATE = re.compile(r"^\$[A-Za-z_]\w*$|\{[\w.]*\}|%\(\w+\)[sd]|^%[sd]$|^\[[^\
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _PATH = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|\.(pem|key|crt|cer|der|json|txt|env|ya?ml|"
                    r"p12|pfx|cfg|ini|conf|pub|toml|db|sqlite3?)$", re.IGNORECASE)
-_REGEX = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?|\.[*+]")
+# Regular expressions: a class escape, a negated class, a group option, `.*`, or a class
+# with a range that is repeated (`[a-zA-Z_][a-zA-Z0-9_-]*`).
+_REGEX = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?|\.[*+]|\[[^\]\s]*\w-\w[^\]\s]*\][*+?{]")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*([_.-][A-Za-z0-9]+)*$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 # Words a field or header name may carry next to the secret word (`new_password`).
@@ -332,9 +334,15 @@ def is_hard_coded_secret(name: str, value: str, *, passed: bool = False) -> bool
         return False
     if not is_secret_name(name):
         return may_hold_secret(name) and len(text) >= 16 and looks_like_real_secret(text)
-    if words(name) in _AMBIGUOUS_NAMES:
+    parts = words(name)
+    if parts in _AMBIGUOUS_NAMES or _LEXER_TOKEN_WORDS.issuperset(parts) and (
+            "token" in parts or "tok" in parts):
         return looks_like_real_secret(text) or (len(text) >= 8 and any(c.isdigit() for c in text))
     return True
 
 
-_AMBIGUOUS_NAMES = frozenset({("token",), ("tok",), ("pass",)})
+_AMBIGUOUS_NAMES = frozenset({("pass",)})
+# A bare `token` is as often a lexer's as a credential, and so is a token's text
+# (`token_value == "link"`, `tok_str`): a credential only when the value looks like one.
+_LEXER_TOKEN_WORDS = frozenset({"token", "tok", "value", "val", "text", "str", "string",
+                                "current", "cur", "next", "prev", "last"})
