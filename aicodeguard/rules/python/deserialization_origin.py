@@ -220,6 +220,8 @@ class _Walk:
                     return Origin(Reach.REMOTE, NetworkRead(current, ctx.text(current)))
                 if attr.isupper():  # settings.MODEL_PATH: a configuration constant
                     continue
+                if _holds_own_dumps(ctx, attr):
+                    continue  # every `x.<attr> = ...` of the module stores bytes dumped here
                 if attr not in PATH_ATTRIBUTES:
                     self._opaque(f"`{_short(ctx.text(current))}`")
                 stack.append((current.child_by_field_name("object"), hops))
@@ -276,6 +278,38 @@ class _Walk:
             self._opaque(f"the result of `{_short(ctx.text(call.func))}()`")
         stack.append((call.func.child_by_field_name("object"), hops))
         return None
+
+
+def _holds_own_dumps(ctx: PyContext, attr: str) -> bool:
+    """Whether every assignment of the module to an attribute named `attr` (`self._meta =
+    dumps(meta)`, `style._meta = None`, `copy._meta = self._meta`) stores bytes a dumper
+    made here, None, or the same attribute of another object: a cache of the object's own
+    serialised state (rich's `Style.meta`), not data from elsewhere."""
+    key = ("own-dumps", attr)
+    if key not in ctx.memo:
+        values = [right for left, right, _ in ctx.assignment_sides.values()
+                  if left.type == "attribute" and right is not None
+                  and ctx.text(left.child_by_field_name("attribute")) == attr]
+        ctx.memo[key] = bool(values) and all(_own_dump(ctx, value, attr) for value in values)
+    return ctx.memo[key]
+
+
+def _own_dump(ctx: PyContext, node, attr: str) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = current.type
+        if kind == "conditional_expression" and current.named_child_count == 3:
+            stack.extend(current.named_children[::2])  # `None if meta is None else dumps(meta)`
+        elif kind in ("boolean_operator", "parenthesized_expression"):
+            stack.extend(current.named_children)  # `self._meta or style._meta`
+        elif kind == "attribute":
+            if ctx.text(current.child_by_field_name("attribute")) != attr:
+                return False
+        elif not (kind == "none" or kind == "call" and ctx.call(current).qualname in
+                  ROUND_TRIP_DUMPERS):
+            return False
+    return True
 
 
 def is_network_call(ctx: PyContext, call) -> bool:
