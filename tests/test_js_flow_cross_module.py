@@ -101,6 +101,23 @@ def _lines(cli, project, *extra) -> set[tuple[str, int]]:
             if f["rule_id"] in ("AIG101", "AIG102") and f["severity"] == "critical"}
 
 
+
+def analyze_counting_parses(app, language: str):
+    """The analysis of `app`, and the base names of the modules parsed for it, in order."""
+    from aicodeguard.analysis.javascript import project_modules
+    from aicodeguard.analysis.project_files import ParsedModules
+    from aicodeguard.engine import analyze_source
+
+    read = []
+    kept = project_modules._parsed
+    project_modules._parsed = ParsedModules(
+        lambda file, data: read.append(file) or project_modules._parse(file, data))
+    try:
+        result = analyze_source(str(app), app.read_bytes(), language)
+    finally:
+        project_modules._parsed = kept
+    return result, [os.path.basename(file) for file in read]
+
 def test_imported_functions_carry_request_data(cli, project):
     assert _lines(cli, project, "--no-cache") == EXPECTED
 
@@ -195,9 +212,6 @@ def test_one_level_only(tmp_path):
     """The imported module's own imports are not followed, whether its checks or its
     branch folding ask: a sink two modules away is not reported at the call, and the
     second module is never read."""
-    from aicodeguard.analysis.javascript import project_modules
-    from aicodeguard.analysis.project_files import ParsedModules
-    from aicodeguard.engine import analyze_source
 
     (tmp_path / "package.json").write_text("{}\n")
     (tmp_path / "outer.js").write_text(
@@ -214,15 +228,8 @@ def test_one_level_only(tmp_path):
                    "const { outer } = require('./outer');\n"
                    "express().get('/x', (req) => {\n"
                    "  exec(outer(req.query.c));\n  outer(req.query.c);\n});\n")
-    read = []
-    kept = project_modules._parsed
-    project_modules._parsed = ParsedModules(
-        lambda file, data: read.append(file) or project_modules._parse(file, data))
-    try:
-        result = analyze_source(str(app), app.read_bytes(), "javascript")
-    finally:
-        project_modules._parsed = kept
-    assert [os.path.basename(file) for file in read] == ["outer.js"]
+    result, read = analyze_counting_parses(app, "javascript")
+    assert read == ["outer.js"]
     assert not [f for f in result.findings if f.rule_id == "AIG102" and
                 f.severity.label == "critical"], result.findings
 
@@ -455,9 +462,6 @@ def test_the_cache_key_skips_imports_that_are_not_exported_again():
 def test_star_reexports_parse_only_modules_that_may_hold_the_name(tmp_path):
     """Behind `export *`, a module that neither names the function nor re-exports
     anything is not parsed; one that re-exports further is, and leads to the function."""
-    from aicodeguard.analysis.javascript import project_modules
-    from aicodeguard.analysis.project_files import ParsedModules
-    from aicodeguard.engine import analyze_source
 
     (tmp_path / "package.json").write_text("{}\n")
     (tmp_path / "index.ts").write_text("export * from './other';\nexport * from './nested';\n")
@@ -467,16 +471,8 @@ def test_star_reexports_parse_only_modules_that_may_hold_the_name(tmp_path):
     app = tmp_path / "app.ts"
     app.write_text("import express from 'express';\nimport { listDir } from './index';\n"
                    "express().get('/x', (req) => { listDir(req.query.dir); });\n")
-    read = []
-    kept = project_modules._parsed
-    project_modules._parsed = ParsedModules(
-        lambda file, data: read.append(file) or project_modules._parse(file, data))
-    try:
-        result = analyze_source(str(app), app.read_bytes(), "typescript")
-    finally:
-        project_modules._parsed = kept
-    assert [os.path.basename(file) for file in read] == ["index.ts", "nested.ts",
-                                                         "commands.ts"]
+    result, read = analyze_counting_parses(app, "typescript")
+    assert read == ["index.ts", "nested.ts", "commands.ts"]
     assert [(f.rule_id, f.location.line) for f in result.findings
             if f.severity.label == "critical"] == [("AIG102", 3)]
 
