@@ -25,6 +25,9 @@ SAFE_TYPES = frozenset({"int", "float", "bool", "complex", "decimal.Decimal", "D
 # `x.isdigit()` and friends: the text holds only these characters.
 CHARACTER_CLASS_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum",
                                      "isalpha", "isidentifier", "isascii_letters"})
+# Characters a check may take out before a character-class test (`x.replace(".", "")`)
+# without letting shell, SQL, path or option syntax through.
+HARMLESS_SEPARATORS = frozenset({".", "_"})
 # Whole-text regular expression checks: `re.fullmatch(p, x)`, `PATTERN.fullmatch(x)`;
 # `match`/`search` count when the pattern is anchored at the end (`^[a-z]+$`).
 REGEX_FULL_CALLS = frozenset({"re.fullmatch", "regex.fullmatch"})
@@ -57,22 +60,34 @@ def is_guarded(ctx: PyContext, use) -> bool:
     """Whether the identifier `use` only holds values a check in its function allowed."""
     key = ("guarded", use.id)
     if key not in ctx.memo:
-        ctx.memo[key] = _guarded(ctx, use, ctx.text(use))
+        ctx.memo[key] = _guarded(ctx, use, ctx.text(use), False)
     return ctx.memo[key]
 
 
-def _guarded(ctx: PyContext, use, name: str) -> bool:
+def rejects_options(ctx: PyContext, use) -> bool:
+    """Whether the identifier `use` cannot start with `-` (a program would read it as an
+    option): a check in its function rejected such values (`if x.startswith("-"): abort()`,
+    inside `if not x.startswith("-"):`), or allowed only checked values (`is_guarded`)."""
+    key = ("no-options", use.id)
+    if key not in ctx.memo:
+        ctx.memo[key] = _guarded(ctx, use, ctx.text(use), True)
+    return ctx.memo[key]
+
+
+def _guarded(ctx: PyContext, use, name: str, options: bool) -> bool:
+    """`options`: a test that the value starts with `-` counts as a check too."""
     child, current = use, use.parent
     while current is not None and current.type not in _BOUNDARY:
         if current.type in ("if_statement", "elif_clause"):
             consequence = current.child_by_field_name("consequence")
             condition = current.child_by_field_name("condition")
             if consequence is not None and consequence.id == child.id \
-                    and _allows(ctx, condition, name, True):
+                    and _allows(ctx, condition, name, True, options):
                 return True
         if current.type == "block":
             for statement in _earlier_statements(current, child):
-                if statement.type == "if_statement" and _rejects_others(ctx, statement, name):
+                if statement.type == "if_statement" and \
+                        _rejects_others(ctx, statement, name, options):
                     return True
         child, current = current, current.parent
     return False
@@ -85,14 +100,14 @@ def _earlier_statements(block, child):
         yield statement
 
 
-def _rejects_others(ctx: PyContext, statement, name: str) -> bool:
+def _rejects_others(ctx: PyContext, statement, name: str, options: bool) -> bool:
     """`if <name fails the check>: return / raise / continue / abort(...)`, no else."""
     if any(c.type in ("elif_clause", "else_clause") for c in statement.named_children):
         return False
     body = statement.child_by_field_name("consequence")
     if body is None or not body.named_child_count or not _leaves(ctx, body.named_children[-1]):
         return False
-    return _allows(ctx, statement.child_by_field_name("condition"), name, False)
+    return _allows(ctx, statement.child_by_field_name("condition"), name, False, options)
 
 
 def _leaves(ctx: PyContext, statement) -> bool:
@@ -104,8 +119,9 @@ def _leaves(ctx: PyContext, statement) -> bool:
     return False
 
 
-def _allows(ctx: PyContext, condition, name: str, wanted: bool) -> bool:
-    """Whether `condition` being `wanted` means `name` passed a check (explicit stack)."""
+def _allows(ctx: PyContext, condition, name: str, wanted: bool, options: bool) -> bool:
+    """Whether `condition` being `wanted` means `name` passed a check (explicit stack);
+    with `options`, `name.startswith("-")` being false is such a check."""
     stack = [(condition, wanted)]
     while stack:
         node, truth = stack.pop()
@@ -126,9 +142,20 @@ def _allows(ctx: PyContext, condition, name: str, wanted: bool) -> bool:
             if _comparison(ctx, node, name, truth):
                 return True
         elif kind == "call":
-            if _check_call(ctx, node, name) if truth else _finds_forbidden(ctx, node, name):
+            if _check_call(ctx, node, name) if truth else _finds_forbidden(ctx, node, name) \
+                    or options and _starts_with_dash(ctx, node, name):
                 return True
     return False
+
+
+def _starts_with_dash(ctx: PyContext, node, name: str) -> bool:
+    """`name.startswith("-")`, also with a tuple of prefixes that holds "-"."""
+    call = ctx.call(node)
+    if call.method != "startswith" or len(call.positional) != 1 or \
+            not _is_name(ctx, call.func.child_by_field_name("object"), name):
+        return False
+    prefixes = ctx.literal(call.positional[0])
+    return prefixes == "-" or isinstance(prefixes, tuple) and "-" in prefixes
 
 
 # A pattern that is one negated character class: a search for it finds any character
@@ -186,7 +213,8 @@ def _check_call(ctx: PyContext, node, name: str) -> bool:
     if call.qualname in ("isinstance",) and len(call.positional) == 2:
         return _is_name(ctx, call.positional[0], name) and _safe_types(ctx, call.positional[1])
     if call.method in CHARACTER_CLASS_METHODS and not call.positional:
-        return _is_name(ctx, call.func.child_by_field_name("object"), name)
+        return _is_name(ctx, _without_separators(ctx, call.func.child_by_field_name("object")),
+                        name)
     if call.qualname in REGEX_FULL_CALLS or call.qualname in REGEX_ANCHORED_CALLS:
         if len(call.positional) < 2 or not _is_name(ctx, call.positional[1], name):
             return False
@@ -197,6 +225,19 @@ def _check_call(ctx: PyContext, node, name: str) -> bool:
         pattern = _compiled_pattern(ctx, call.func.child_by_field_name("object"))
         return call.method == "fullmatch" and pattern is not None or _anchored(pattern, False)
     return False
+
+
+def _without_separators(ctx: PyContext, node):
+    """`x` for `x.replace(".", "").replace("_", "")`: text checked with dots or underscores
+    taken out holds only those besides the class (`host.replace(".", "").isalnum()`)."""
+    while node is not None and node.type == "call":
+        call = ctx.call(node)
+        if call.method != "replace" or len(call.positional) != 2 or \
+                ctx.literal(call.positional[0]) not in HARMLESS_SEPARATORS or \
+                ctx.literal(call.positional[1]) != "":
+            return node
+        node = call.func.child_by_field_name("object")
+    return node
 
 
 def _anchored(pattern, needs_start: bool) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ...analysis.python.callers import caller_taint
-from ...analysis.python.guards import in_import_fallback
+from ...analysis.python.guards import in_import_fallback, rejects_options
 from ...analysis.shared import UNKNOWN, value_origin
 from ...model import Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
@@ -395,7 +395,7 @@ def _check_options(ctx, call, items) -> None:
         if isinstance(value, str):
             continue
         taint = web_taint(ctx, [node])
-        if taint is None:
+        if taint is None or node.type == "identifier" and rejects_options(ctx, node):
             continue
         fix = None
         if node.type != "list_splat" and node.parent is not None \
