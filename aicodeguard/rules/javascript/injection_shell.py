@@ -8,6 +8,8 @@ unquoted, and a shell parses the result.
 
 from __future__ import annotations
 
+import re
+
 from ...analysis.shared import UNKNOWN
 from ...model import Confidence, Edit, Fix, Severity
 from ..injection import ARGUMENT_INJECTION, SHELL_INJECTION
@@ -15,7 +17,7 @@ from ..llm import LLM_OUTPUT_TO_SHELL
 from ..python.injection_shell import SHELLS
 from .checks import on
 from .sinks import assess, remote_taint, report_sink
-from .web_values import leading_text
+from .web_values import checked_before, leading_text
 
 # Calls whose command string always goes through a shell: qualname -> position.
 SHELL_STRING_CALLS = {"child_process.exec": 0, "child_process.execSync": 0, "shelljs.exec": 0}
@@ -119,6 +121,43 @@ def check_program(ctx, call, program) -> None:
                 "fixed set of commands", taint, llm_rule=LLM_OUTPUT_TO_SHELL)
 
 
+# A test that a value starts with `-`: `x.startsWith('-')`, `x[0] === '-'`, `x.charAt(0)`.
+_DASH_TEST = re.compile(r"""startsWith\(\s*['"`]-['"`]\s*\)|(?:\[0\]|charAt\(0\))\s*[!=]==?\s*"""
+                        r"""['"`]-['"`]""")
+# `/^...$/flags.test(x)`: a whole-value pattern (its first character decides).
+_ANCHORED_TEST = re.compile(r"/\^((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\[])+)\$/[a-z]*\.test\(")
+_CLASS_ESCAPES = frozenset({"\\w", "\\d"})  # first characters that are never `-`
+
+
+def rejects_options(line: str) -> bool:
+    """Whether a line tests that a value cannot start with `-` (see `checked_before`)."""
+    if _DASH_TEST.search(line):
+        return True
+    match = _ANCHORED_TEST.search(line)
+    return match is not None and _first_is_never_dash(match.group(1))
+
+
+def _first_is_never_dash(pattern: str) -> bool:
+    """Whether the first character a pattern (after `^`) accepts can never be `-`: a
+    letter or digit, `\\w`, `\\d`, or a class without a literal `-` (first, last or
+    escaped) that is not negated; and not optional (`[a-z]*-x` may start with `-`)."""
+    if pattern[:2] in _CLASS_ESCAPES:
+        end = 2
+    elif pattern[:1].isalnum():
+        end = 1
+    elif pattern.startswith("[") and not pattern.startswith("[^"):
+        end = 1
+        while end < len(pattern) and pattern[end] != "]":
+            end += 2 if pattern[end] == "\\" else 1
+        body = pattern[1:end]
+        if not body or body.startswith("-") or body.endswith("-") or "\\-" in body:
+            return False
+        end += 1
+    else:
+        return False
+    return not pattern[end:].startswith(("?", "*", "{0", "{,"))
+
+
 def _check_options(ctx, call, items) -> None:
     for node in items:
         value = ctx.literal(node)
@@ -127,7 +166,7 @@ def _check_options(ctx, call, items) -> None:
         if isinstance(value, str) or leading_text(ctx, node):
             continue  # a constant, or data after a constant prefix (`--out=${x}`)
         taint = remote_taint(ctx, [node])
-        if taint is None:
+        if taint is None or checked_before(ctx, node, rejects_options):
             continue
         fix = None
         if node.type != "spread_element":

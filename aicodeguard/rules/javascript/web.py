@@ -131,9 +131,13 @@ def _url_sink(ctx, call, value) -> bool:
 def html_response(ctx, call) -> None:
     receiver = unwrap(call.receiver)
     while receiver is not None and receiver.type == "call_expression":  # res.status(200).send
+        if _sets_other_type(ctx, ctx.call(receiver)):
+            return  # res.type('text/plain').send(...)
         receiver = unwrap(ctx.call(receiver).receiver)
     if receiver is None or ctx.text(receiver) not in _RESPONSE_NAMES or len(call.args) != 1:
         return
+    if _typed_before(ctx, call, ctx.text(receiver)):
+        return  # res.setHeader('Content-Type', 'application/json'); ... res.end(body)
     found = assess(ctx, call.arg(0))
     if found is None or found.taint is None or found.taint.kind not in SERVER_KINDS:
         return
@@ -149,6 +153,48 @@ def html_response(ctx, call) -> None:
                 "link with a script in it runs in the victim's browser; escape it "
                 "(`escape-html`), render it with a template engine, or send JSON",
                 found.taint, escalate=False)
+
+
+def _sets_other_type(ctx, call) -> bool:
+    """`res.type('text/plain')`, `res.contentType('json')`, `res.set('Content-Type', ...)`,
+    `res.header(...)`/`res.setHeader(...)`/`res.writeHead(200, {...})` with a type that is not
+    HTML."""
+    if call.method in ("type", "contentType") and call.args:
+        declared = ctx.literal(call.args[0])
+    elif call.method in ("set", "header", "setHeader") and len(call.args) == 2:
+        name = ctx.literal(call.args[0])
+        declared = ctx.literal(call.args[1]) if isinstance(name, str) and \
+            name.lower() == "content-type" else None
+    elif call.method == "writeHead" and len(call.args) >= 2:
+        match = _HEAD_TYPE.search(ctx.text(call.args[-1]))
+        declared = match.group(1) if match else None
+    else:
+        return False
+    return isinstance(declared, str) and "html" not in declared.lower() and "xml" not in \
+        declared.lower()
+
+
+# The content type in the headers object of `res.writeHead(200, {...})`.
+_HEAD_TYPE = re.compile(r"""['"]?content-type['"]?\s*:\s*['"`]([^'"`]*)""", re.IGNORECASE)
+
+
+_TYPE_METHODS = ("type", "contentType", "set", "header", "setHeader", "writeHead")
+
+
+def _typed_before(ctx, call, response: str) -> bool:
+    """Whether the function set a content type other than HTML on `response` before
+    `call` (an earlier statement of the same function; any branch counts)."""
+    function = ctx.function_of(call.node)
+    start = function.start_byte if function is not None else 0
+    for method in _TYPE_METHODS:
+        for found in ctx.calls_by_name.get(method, ()):
+            if not start <= found.start_byte < call.node.start_byte:
+                continue
+            other = ctx.call(found)
+            head = unwrap(other.receiver)
+            if head is not None and ctx.text(head) == response and _sets_other_type(ctx, other):
+                return True
+    return False
 
 
 # -- AIG511 open redirect --------------------------------------------------------

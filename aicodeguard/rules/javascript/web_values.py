@@ -90,10 +90,12 @@ def names_in(ctx, node) -> set[str]:
     return names
 
 
-def checked_before(ctx, value, guard: re.Pattern) -> bool:
+def checked_before(ctx, value, guard) -> bool:
     """True when a line of the same function, up to `value`, or the condition of a
-    `cond ? value : fallback` at the sink matches `guard` and names a variable `value` is
-    built from (any branch counts: an approximation)."""
+    `cond ? value : fallback` at the sink matches `guard` (a pattern, or a predicate on the
+    line's text) and names a variable `value` is built from (any branch counts: an
+    approximation)."""
+    matches = guard.search if isinstance(guard, re.Pattern) else guard
     function = ctx.function_of(value)
     start = function.start_byte if function is not None else 0
     names = names_in(ctx, value)
@@ -104,7 +106,7 @@ def checked_before(ctx, value, guard: re.Pattern) -> bool:
     if inline is not None and inline.type == "ternary_expression":  # `ok(x) ? x : '/'`
         text += "\n" + ctx.text(inline.child_by_field_name("condition"))
     for line in text.splitlines():
-        if guard.search(line) and any(re.search(rf"\b{re.escape(name)}\b", line)
+        if matches(line) and any(re.search(rf"\b{re.escape(name)}\b", line)
                                       for name in names):
             return True
     return False
