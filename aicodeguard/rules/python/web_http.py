@@ -26,7 +26,8 @@ from .web import (
 FIXED_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#@\\\s{}%]+[/?#]", re.IGNORECASE)
 # A path on this site: "/profile/..." (but not "//host" or "/\host").
 LOCAL_PATH = re.compile(r"^/[^/\\]")
-URL_GUARD = re.compile(r"urlparse\(|urlsplit\(|\.hostname|\.netloc|allowed|allowlist|whitelist"
+URL_GUARD = re.compile(r"urlparse\(|urlsplit\(|\bURL\(|\.hostname|\.netloc|\.host\b|allowed|allowlist"
+                       r"|whitelist"
                        r"|trusted|permitted|startswith\(\s*[rbuf]*[\"'][a-z]+://[^\"'/]+",
                        re.IGNORECASE)
 # Request values naming this site's own URL (`request.path`): not a foreign target.
