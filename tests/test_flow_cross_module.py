@@ -372,3 +372,14 @@ def test_a_cycle_of_re_exports_ends_quietly(cli, project):
     assert result.returncode in (0, 1), result.err
     assert not [n for n in report["notes"] if n["level"] == "error"], report["notes"]
     assert _lines(cli, project, "--no-cache", file="chain.py") == set()
+
+
+def test_a_plain_module_re_export_is_followed(cli, package):
+    """`from app.helpers import by_name` where helpers.py only imports it from `.db`."""
+    (package / "app" / "helpers.py").write_text("from .db import by_id, by_name\n")
+    (package / "plain.py").write_text(
+        "import sqlite3\n\nfrom flask import request\n\nfrom app.helpers import by_id, by_name\n"
+        "\n\ndef search():\n    conn = sqlite3.connect('app.db')\n"
+        "    conn.execute(by_name(request.args['q']))\n"
+        "    conn.execute(by_id(request.args['id']))\n")
+    assert _search(cli, package, "--no-cache", file="plain.py") == {("AIG101", 10)}

@@ -7,15 +7,16 @@ importing file's folder for a relative import, from the project root or the impo
 file's folder for an absolute one: `_bases`), it is read — a regular file
 inside the project, at most MAX_MODULE_BYTES, never imported or run (`project_files`) —
 parsed, and its module-level functions are summarised like the file's own
-(`summaries`).  A name a package's `__init__.py` re-exports (`from .db import run`,
-`from app.db import run`, `from .db import *`) is looked up where it comes from, at
+(`summaries`).  A name the module re-exports — a package's `__init__.py` or a plain
+module (`from .db import run`, `from app.db import run`, `from .db import *`) — is
+looked up where it comes from, at
 most MAX_REEXPORT_HOPS re-exports away (`_definition`): that is name resolution, not a
 call, so it stays one level only — the defining module's own imports are not followed.
 Parsed modules are kept per path and content (LRU).
 
 The result cache must see what a finding rests on: `with_imports` adds the path and
-content of every module `dependencies` lists to a file's cache key (the packages'
-re-export sources included), and the analysis reads only modules from that same list,
+content of every module `dependencies` lists to a file's cache key (the modules its
+names are re-exported from included), and the analysis reads only modules from that same list,
 so a changed module re-checks its importers.
 """
 
@@ -49,15 +50,14 @@ FOUND_BEFORE_THE_PATH = frozenset({
     "genericpath", "posixpath", "ntpath", "site", "zipimport", "__future__", "__main__",
 })
 MAX_REEXPORT_HOPS = 3  # re-exports between the module a file imports and the definition
-PACKAGE_FILE = os.sep + "__init__.py"  # the module whose re-exports are followed
 
 
 
 def dependencies(path: str, data: bytes) -> dict[str, str]:
     """Module name as the importing file's `imports` spell it (`.db`, `..util`,
     `app.util`) -> the project file it names, for the file's `from ... import` and
-    `import ...` lines; then, for each package `__init__.py` among them, the modules it
-    takes the file's names from, spelled `app>.db` (`_add_reexports`)."""
+    `import ...` lines; then, for each of them, the modules it may take the file's names
+    from, spelled `app>.db` (`_add_reexports`)."""
     folder = os.path.dirname(os.path.abspath(path))
     root = project_root(folder)
     if root is None:
@@ -79,11 +79,11 @@ def dependencies(path: str, data: bytes) -> dict[str, str]:
 def _add_from_imports(found: dict[str, str], taken: dict, prefix: str, data: bytes,
                       root: str, folder: str, top: str, wanted: set[str] | None) -> None:
     """The modules the `from ... import` lines of `data` (a file in `folder`) name, under
-    `prefix` + their spelling, with the names taken from each.  For a package's
-    `__init__.py`, only the lines that may give a `wanted` name (None: any) count."""
+    `prefix` + their spelling, with the names taken from each.  For a re-exporting
+    module, only the lines that may give a `wanted` name (None: any) count."""
     for match in _statements(_FROM_IMPORT, data):
         if len(found) >= MAX_DEPENDENCIES:
-            return  # a long `__init__.py` costs no more look-ups than a short one
+            return  # a long module costs no more look-ups than a short one
         star = match.group(2).strip() == b"*"
         names = None  # read when needed: most lines name a plain module
         if wanted is not None:
@@ -105,7 +105,7 @@ def _add_from_imports(found: dict[str, str], taken: dict, prefix: str, data: byt
                                        for spelled, _ in candidates):
             # `from . import run`: not a submodule, a name the package's __init__ gives
             _add(found, prefix, [(module, [])], bases, top)
-        if found.get(prefix + module, "").endswith(PACKAGE_FILE):  # its re-exports count
+        if prefix + module in found:  # the names taken from it may be its re-exports
             names = _imported(match.group(2)) if names is None else names
             _take(taken, prefix + module, wanted if star else {name for name, _ in names})
 
@@ -120,11 +120,11 @@ def _take(taken: dict, spelled: str, names: set[str] | None) -> None:
 
 def _add_reexports(found: dict[str, str], taken: dict, spelled: str, file: str, root: str,
                    top: str, chain: tuple[str, ...]) -> None:
-    """When `file` is a package's `__init__.py`: the modules its `from ... import` lines
-    may take the names wanted from it from (`taken`), as `<spelled>><their spelling>`,
-    and theirs in turn, up to MAX_REEXPORT_HOPS away; a module already on the `chain` is
-    not expanded again."""
-    if len(chain) > MAX_REEXPORT_HOPS or not file.endswith(PACKAGE_FILE):
+    """The modules the `from ... import` lines of `file` (a package's `__init__.py` or a
+    plain module) may take the names wanted from it from (`taken`), as
+    `<spelled>><their spelling>`, and theirs in turn, up to MAX_REEXPORT_HOPS away; a
+    module already on the `chain` is not expanded again."""
+    if len(chain) > MAX_REEXPORT_HOPS:
         return
     data = read_module(file)
     if data is None:
