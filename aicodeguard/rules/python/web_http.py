@@ -117,19 +117,20 @@ def _annotated_client(ctx, name) -> str | None:
     return ""
 
 
-# `target = callee(` at the start of a line (with an optional annotation or `await`).
-_ASSIGNED_CALL = re.compile(r"(?m)^[ \t]*([\w.]+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:await[ \t]+)?"
-                            r"([\w.]+)[ \t]*\(")
-
-
 def _assigned_client(ctx, target) -> str | None:
     """`self.http = httpx.Client()` anywhere in the file -> "httpx"; "" when the attribute is
     assigned a call of something else; None when it is never assigned a call."""
     assigned = ctx.memo.get(("assigned-calls",))
-    if assigned is None:  # one pass over the file for every attribute asked about
+    if assigned is None:  # one pass over the file's assignments for every attribute asked
         assigned = ctx.memo[("assigned-calls",)] = {}
-        for match in _ASSIGNED_CALL.finditer(ctx.source.data.decode("utf-8", "replace")):
-            assigned.setdefault(match.group(1), []).append(match.group(2))
+        for left, right, _ in ctx.assignment_sides.values():
+            if right is not None and right.type == "await" and right.named_child_count:
+                right = right.named_children[0]  # `self.http = await make_client()`
+            func = right.child_by_field_name("function") if right is not None and \
+                right.type == "call" else None
+            if func is not None and func.type in ("identifier", "attribute"):
+                assigned.setdefault("".join(ctx.text(left).split()), []).append(
+                    "".join(ctx.text(func).split()))
     made = [ctx.resolve(name) for name in assigned.get(ctx.text(target), ())]
     library = next((HTTP_CLIENTS[name] for name in made if name in HTTP_CLIENTS), None)
     return library if library is not None else ("" if made else None)
