@@ -108,8 +108,11 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _PATH = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|\.(pem|key|crt|cer|der|json|txt|env|ya?ml|"
                    r"p12|pfx|cfg|ini|conf|pub|toml|db|sqlite3?)$", re.IGNORECASE)
 # Regular expressions: a class escape, a negated class, a group option, `.*`, or a class
-# with a range that is repeated (`[a-zA-Z_][a-zA-Z0-9_-]*`).
-_REGEX = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?|\.[*+]|\[[^\]\s]*\w-\w[^\]\s]*\][*+?{]")
+# with a range that is repeated (`[a-zA-Z_][a-zA-Z0-9_-]*`: `_REPEATED_CLASS` holding a
+# `_RANGE`; a class stops at the next `[`, so any text is read in linear time).
+_REGEX = re.compile(r"\\[wdsWDSbB]|\[\^|\(\?|\.[*+]")
+_REPEATED_CLASS = re.compile(r"\[([^\]\s\[]*)\][*+?{]")
+_RANGE = re.compile(r"\w-\w")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*([_.-][A-Za-z0-9]+)*$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
 # Words a field or header name may carry next to the secret word (`new_password`).
@@ -273,7 +276,8 @@ def is_plain_text(value: str, name: str = "", *, passed: bool = False) -> bool:
     names the secret instead of being it — unless the value is `passed` to a
     call as the credential itself (`connect(password="password")`)."""
     text = value.strip()
-    if _URL.match(text) or _PATH.search(text) or _REGEX.search(text):
+    if _URL.match(text) or _PATH.search(text) or _REGEX.search(text) or any(
+            _RANGE.search(match.group(1)) for match in _REPEATED_CLASS.finditer(text)):
         return True
     if any(char.isspace() for char in text):
         return _is_prose(text)

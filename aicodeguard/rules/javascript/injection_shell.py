@@ -124,8 +124,9 @@ def check_program(ctx, call, program) -> None:
 # A test that a value starts with `-`: `x.startsWith('-')`, `x[0] === '-'`, `x.charAt(0)`.
 _DASH_TEST = re.compile(r"""startsWith\(\s*['"`]-['"`]\s*\)|(?:\[0\]|charAt\(0\))\s*[!=]==?\s*"""
                         r"""['"`]-['"`]""")
-# `/^...$/flags.test(x)`: a whole-value pattern (its first character decides).
-_ANCHORED_TEST = re.compile(r"/\^((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\[])+)\$/[a-z]*\.test\(")
+# `/^...$/flags.test(x)`: a whole-value pattern (its first character decides).  A class
+# stops at the next `[`, so any line is read in linear time.
+_ANCHORED_TEST = re.compile(r"/\^((?:\\.|\[(?:\\.|[^\]\\\[])*\]|[^/\\\[])+)\$/[a-z]*\.test\(")
 _CLASS_ESCAPES = frozenset({"\\w", "\\d"})  # first characters that are never `-`
 
 
