@@ -59,6 +59,7 @@ URL_CALLS = {
 URL_OPTION_KEYS = ("url", "host", "hostname", "baseURL", "prefixUrl")
 REDIRECT_METHODS = frozenset({"redirect"})
 _RESPONSE_NAMES = frozenset({"res", "response", "resp"})
+_FASTIFY_REPLY = "reply"  # its `send` of a string is text/plain unless a type says HTML
 _BODY_SOURCES = frozenset({"req.body", "request.body", "ctx.request.body", "req.query",
                            "request.query", "ctx.query", "ctx.request.query"})
 CREATE_METHODS = {"create": 0, "insertOne": 0, "insert": 0, "build": 0, "upsert": 0,
@@ -130,14 +131,21 @@ def _url_sink(ctx, call, value) -> bool:
 @on.method("send", "write", "end")
 def html_response(ctx, call) -> None:
     receiver = unwrap(call.receiver)
+    markup = False  # an HTML type declared on the way (`reply.type('text/html').send(...)`)
     while receiver is not None and receiver.type == "call_expression":  # res.status(200).send
-        if _sets_other_type(ctx, ctx.call(receiver)):
+        declared = _declared_type(ctx, ctx.call(receiver))
+        if declared is not None and not _is_markup(declared):
             return  # res.type('text/plain').send(...)
+        markup = markup or declared is not None
         receiver = unwrap(ctx.call(receiver).receiver)
-    if receiver is None or ctx.text(receiver) not in _RESPONSE_NAMES or len(call.args) != 1:
+    name = ctx.text(receiver) if receiver is not None else ""
+    if len(call.args) != 1 or name not in _RESPONSE_NAMES and not (
+            name == _FASTIFY_REPLY and call.method == "send"):
         return
-    if _typed_before(ctx, call, ctx.text(receiver)):
+    if _typed_before(ctx, call, name):
         return  # res.setHeader('Content-Type', 'application/json'); ... res.end(body)
+    if name == _FASTIFY_REPLY and not (markup or _typed_before(ctx, call, name, markup=True)):
+        return  # Fastify sends a string as text/plain unless told otherwise
     found = assess(ctx, call.arg(0))
     if found is None or found.taint is None or found.taint.kind not in SERVER_KINDS:
         return
@@ -149,8 +157,46 @@ def html_response(ctx, call) -> None:
     if checked_before(ctx, call.arg(0), re.compile(r"text/plain|\.type\(|json", re.IGNORECASE)):
         return
     report_sink(ctx, REFLECTED_XSS, call.arg(0),
-                f"request data is sent back by `res.{call.method}` as HTML without escaping: a "
+                f"request data is sent back by `{name}.{call.method}` as HTML without escaping: a "
                 "link with a script in it runs in the victim's browser; escape it "
+                "(`escape-html`), render it with a template engine, or send JSON",
+                found.taint, escalate=False)
+
+
+# Koa serves a string body as HTML when it starts with `<` (it sniffs when no type was set),
+# or when the handler set `ctx.type = 'html'`; Koa's modules and its context names.
+KOA_MODULES = frozenset({"koa", "koa-router", "@koa/router"})
+_KOA_CONTEXTS = frozenset({"ctx", "ctx.response", "context", "context.response"})
+_KOA_TYPE = re.compile(r"""\b(?:ctx|context)(?:\.response)?\.type\s*=\s*['"`]([^'"`]*)""")
+
+
+@on.assign("body")
+def koa_html_body(ctx, node, name, value) -> None:
+    """`ctx.body = `<h1>${ctx.query.name}</h1>`` in a Koa handler (AIG510)."""
+    left = node.child_by_field_name("left") if node.type == "assignment_expression" else None
+    target = left.child_by_field_name("object") if left is not None and \
+        left.type == "member_expression" else None
+    if target is None or ctx.text(target) not in _KOA_CONTEXTS or \
+            ctx.imported_modules().isdisjoint(KOA_MODULES):
+        return
+    found = assess(ctx, value)
+    if found is None or found.taint is None or found.taint.kind not in SERVER_KINDS \
+            or "<" not in found.info.literal_text:
+        return
+    function = ctx.function_of(node)
+    before = ctx.source.data[function.start_byte if function is not None else 0:
+                             node.start_byte].decode("utf-8", "replace")
+    declared = _KOA_TYPE.findall(before)
+    if declared:
+        html = "html" in declared[-1].lower()
+    else:  # Koa sniffs the text: `<` first, or data first (which may start with `<`)
+        start = (leading_text(ctx, value) or "").lstrip()
+        html = not start or start.startswith("<")
+    if not html:
+        return
+    report_sink(ctx, REFLECTED_XSS, value,
+                "request data is served by Koa as HTML (`ctx.body` set to markup) without "
+                "escaping: a link with a script in it runs in the victim's browser; escape it "
                 "(`escape-html`), render it with a template engine, or send JSON",
                 found.taint, escalate=False)
 
@@ -159,6 +205,17 @@ def _sets_other_type(ctx, call) -> bool:
     """`res.type('text/plain')`, `res.contentType('json')`, `res.set('Content-Type', ...)`,
     `res.header(...)`/`res.setHeader(...)`/`res.writeHead(200, {...})` with a type that is not
     HTML."""
+    declared = _declared_type(ctx, call)
+    return declared is not None and not _is_markup(declared)
+
+
+def _is_markup(content_type: str) -> bool:
+    return "html" in content_type.lower() or "xml" in content_type.lower()
+
+
+def _declared_type(ctx, call) -> str | None:
+    """The content type a `type`/`contentType`/`set`/`header`/`setHeader`/`writeHead` call
+    gives the response, when written as a literal."""
     if call.method in ("type", "contentType") and call.args:
         declared = ctx.literal(call.args[0])
     elif call.method in ("set", "header", "setHeader") and len(call.args) == 2:
@@ -169,9 +226,8 @@ def _sets_other_type(ctx, call) -> bool:
         match = _HEAD_TYPE.search(ctx.text(call.args[-1]))
         declared = match.group(1) if match else None
     else:
-        return False
-    return isinstance(declared, str) and "html" not in declared.lower() and "xml" not in \
-        declared.lower()
+        return None
+    return declared if isinstance(declared, str) else None
 
 
 # The content type in the headers object of `res.writeHead(200, {...})`.
@@ -181,9 +237,10 @@ _HEAD_TYPE = re.compile(r"""['"]?content-type['"]?\s*:\s*['"`]([^'"`]*)""", re.I
 _TYPE_METHODS = ("type", "contentType", "set", "header", "setHeader", "writeHead")
 
 
-def _typed_before(ctx, call, response: str) -> bool:
-    """Whether the function set a content type other than HTML on `response` before
-    `call` (an earlier statement of the same function; any branch counts)."""
+def _typed_before(ctx, call, response: str, markup: bool = False) -> bool:
+    """Whether the function set a content type other than HTML (`markup`: an HTML or XML
+    one) on `response` before `call` (an earlier statement of the same function; any
+    branch counts)."""
     function = ctx.function_of(call.node)
     start = function.start_byte if function is not None else 0
     for method in _TYPE_METHODS:
@@ -192,7 +249,9 @@ def _typed_before(ctx, call, response: str) -> bool:
                 continue
             other = ctx.call(found)
             head = unwrap(other.receiver)
-            if head is not None and ctx.text(head) == response and _sets_other_type(ctx, other):
+            declared = _declared_type(ctx, other) if head is not None and \
+                ctx.text(head) == response else None
+            if declared is not None and _is_markup(declared) == markup:
                 return True
     return False
 
