@@ -68,8 +68,13 @@ class JsContext(ReportingContext, Collector):
 
     @property
     def is_application(self) -> bool:
-        """Whether the file serves outside parties (`file_kind.is_application`)."""
-        return is_application(self.imported_modules(), self.calls_by_name)
+        """Whether the file serves outside parties (`file_kind.is_application`); asked per
+        sink report and per compared secret, so answered once per file."""
+        found = self.memo.get(("application",))
+        if found is None:
+            found = self.memo[("application",)] = is_application(self.imported_modules(),
+                                                                 self.calls_by_name)
+        return found
 
     # -- text and names -----------------------------------------------------
     def text(self, node) -> str:

@@ -9,6 +9,7 @@ a header comment (the same markers as for Python).
 from __future__ import annotations
 
 from ..python.file_kind import EXAMPLE, GENERATED, TEST, is_example_path, is_generated
+from .sources import SERVER_MODULES
 
 # Package names (as imported) of test frameworks and assertion libraries.
 TEST_PACKAGES = frozenset({
@@ -17,14 +18,14 @@ TEST_PACKAGES = frozenset({
     "@testing-library/jest-dom", "@testing-library/user-event", "@testing-library/dom",
 })
 # Modules whose import marks code that serves outside parties (as Python's
-# `APPLICATION_MODULES`): server frameworks, LLM clients.  A name ending in "/" is a scope;
-# others match the module or its subpaths (`next/server`).  Node's `http`/`https` serve
-# only through `createServer` (`SERVER_CALLS`): importing them is as often a client.
+# `APPLICATION_MODULES`): the server frameworks routes are read for (`SERVER_MODULES`),
+# and more servers and LLM clients.  A name ending in "/" is a scope; others match the
+# module or its subpaths (`next/server`).  Node's `http`/`https` serve only through
+# `createServer` (`SERVER_CALLS`): importing them is as often a client.
 APPLICATION_MODULES = (
-    "express", "koa", "koa-router", "@koa/", "fastify", "@hapi/", "hapi", "restify", "polka",
-    "hono", "router", "next", "@nestjs/", "socket.io", "ws", "openai", "@anthropic-ai/",
-    "@google/generative-ai", "ai", "@ai-sdk/", "langchain", "@langchain/", "ollama",
-    "@mistralai/", "cohere-ai",
+    *sorted(SERVER_MODULES), "@koa/", "@hapi/", "next", "@nestjs/", "socket.io", "ws",
+    "openai", "@anthropic-ai/", "@google/generative-ai", "ai", "@ai-sdk/", "langchain",
+    "@langchain/", "ollama", "@mistralai/", "cohere-ai",
 )
 SERVER_CALLS = frozenset({"createServer", "createSecureServer"})
 # Global functions of jest, mocha, jasmine and vitest that declare tests.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ...analysis.javascript.sources import CONTEXT_MODULES
 from ...analysis.javascript.values import unwrap
 from ..javascript_only import MASS_ASSIGNMENT
 from ..python.web_http import FIXED_HOST, LOCAL_PATH
@@ -164,8 +165,8 @@ def html_response(ctx, call) -> None:
 
 
 # Koa serves a string body as HTML when it starts with `<` (it sniffs when no type was set),
-# or when the handler set `ctx.type = 'html'`; Koa's modules and its context names.
-KOA_MODULES = frozenset({"koa", "koa-router", "@koa/router"})
+# or when the handler set `ctx.type = 'html'`; Koa's context names (its modules:
+# `sources.CONTEXT_MODULES`).
 _KOA_CONTEXTS = frozenset({"ctx", "ctx.response", "context", "context.response"})
 _KOA_TYPE = re.compile(r"""\b(?:ctx|context)(?:\.response)?\.type\s*=\s*['"`]([^'"`]*)""")
 
@@ -177,7 +178,7 @@ def koa_html_body(ctx, node, name, value) -> None:
     target = left.child_by_field_name("object") if left is not None and \
         left.type == "member_expression" else None
     if target is None or ctx.text(target) not in _KOA_CONTEXTS or \
-            ctx.imported_modules().isdisjoint(KOA_MODULES):
+            ctx.imported_modules().isdisjoint(CONTEXT_MODULES):
         return
     found = assess(ctx, value)
     if found is None or found.taint is None or found.taint.kind not in SERVER_KINDS \
